@@ -4,7 +4,8 @@
 # into the static library zlayer_<NAME>; every *_test.cc goes into the test
 # binary zlayer_<NAME>_test; every *_fuzz.cc becomes a libFuzzer target when
 # ZLAYER_FUZZ is on, and is otherwise replayed over its seed corpus
-# (fuzz/corpus/<target>) by a small driver as an ordinary test.
+# (fuzz/corpus/<target>, plus any directories named by
+# ZLAYER_EXTRA_CORPUS_<target>) by a small driver as an ordinary test.
 function(zlayer_module name)
   cmake_parse_arguments(M "" "" "DEPS;LIBS;TEST_LIBS" ${ARGN})
   file(GLOB all_sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
@@ -68,7 +69,8 @@ function(zlayer_module name)
           ${PROJECT_SOURCE_DIR}/fuzz/replay_main.cc)
       target_link_libraries(${target}_replay PRIVATE zlayer_${name})
       add_test(NAME ${target}_corpus_replay
-          COMMAND ${target}_replay ${PROJECT_SOURCE_DIR}/fuzz/corpus/${target})
+          COMMAND ${target}_replay ${PROJECT_SOURCE_DIR}/fuzz/corpus/${target}
+              ${ZLAYER_EXTRA_CORPUS_${target}})
       set_tests_properties(${target}_corpus_replay PROPERTIES LABELS "fuzz;${name}")
     endforeach()
   endif()

@@ -1,6 +1,6 @@
-#include <cerrno>
-
 #include <gtest/gtest.h>
+
+#include <cerrno>
 
 #include "zlayer/result.h"
 
@@ -8,7 +8,8 @@ namespace zlayer {
 namespace {
 
 Result<int> Half(int x) {
-  if (x % 2 != 0) return Fail("odd value " + std::to_string(x), ErrorKind::kInvalid);
+  if (x % 2 != 0)
+    return Fail("odd value " + std::to_string(x), ErrorKind::kInvalid);
   return x / 2;
 }
 

@@ -1,0 +1,31 @@
+// What every subcommand file shares: global options, and the way a command
+// reports its outcome back to main().
+#ifndef ZLAYER_CLI_COMMAND_H_
+#define ZLAYER_CLI_COMMAND_H_
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+#include "zlayer/result.h"
+
+namespace zlayer::cli {
+
+struct GlobalOptions {
+  std::string root;  // --root / ZLAYER_ROOT; the default depends on the user
+  std::string log_level = "warn";
+};
+
+// The command chosen on the command line runs after parsing, so that global
+// flags given after the subcommand name still apply.
+struct Invocation {
+  GlobalOptions global;
+  std::function<Status()> run;
+};
+
+void RegisterVersionCommand(CLI::App& app, Invocation& invocation);
+void RegisterDebugCommand(CLI::App& app, Invocation& invocation);
+
+}  // namespace zlayer::cli
+
+#endif  // ZLAYER_CLI_COMMAND_H_

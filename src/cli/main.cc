@@ -1,0 +1,56 @@
+// zlayer: a daemonless container image builder.
+#include <cstdio>
+#include <cstdlib>
+
+#include "base/log.h"
+#include "cli/command.h"
+
+namespace zlayer::cli {
+namespace {
+
+int ExitCodeFor(const Error& error) {
+  return error.kind() == ErrorKind::kUsage ? 2 : 1;
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app{"zlayer: build OCI container images without a daemon", "zlayer"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Show help for every command");
+  Invocation invocation;
+  if (const char* root = std::getenv("ZLAYER_ROOT")) {
+    invocation.global.root = root;
+  }
+  app.add_option("--root", invocation.global.root,
+                 "Local store directory (env ZLAYER_ROOT)");
+  app.add_option("--log-level", invocation.global.log_level,
+                 "Diagnostics on stderr: error, warn, info or debug")
+      ->check(CLI::IsMember({"error", "warn", "info", "debug"}));
+
+  RegisterVersionCommand(app, invocation);
+  RegisterDebugCommand(app, invocation);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  auto level = base::ParseLogLevel(invocation.global.log_level);
+  if (!level) {
+    std::fprintf(stderr, "error: %s\n", level.error().message().c_str());
+    return 2;
+  }
+  base::SetLogLevel(*level);
+  if (!invocation.run) return 0;
+  Status status = invocation.run();
+  if (!status) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "error: %s\n", status.error().message().c_str());
+    return ExitCodeFor(status.error());
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace zlayer::cli
+
+int main(int argc, char** argv) { return zlayer::cli::Main(argc, argv); }

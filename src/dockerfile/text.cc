@@ -1,0 +1,230 @@
+#include "dockerfile/text.h"
+
+#include <cstdint>
+
+namespace zlayer::dockerfile::text {
+namespace {
+
+bool IsContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+// Go's strconv.IsPrint for runes outside ASCII, without the full Unicode
+// tables: everything is printable except the classes that Go escapes in
+// practice (C1 controls, spaces other than U+0020, format characters,
+// surrogates, private use and non-characters).
+bool IsPrintNonAscii(char32_t r) {
+  if (r < 0xA0) return false;  // C1 controls
+  if (r == 0xA0 || r == 0xAD) return false;
+  if (r == 0x1680 || (r >= 0x2000 && r <= 0x200F)) return false;
+  if (r >= 0x2028 && r <= 0x202F) return false;
+  if (r >= 0x205F && r <= 0x206F) return false;
+  if (r == 0x3000 || r == 0xFEFF) return false;
+  if (r >= 0xD800 && r <= 0xDFFF) return false;
+  if (r >= 0xE000 && r <= 0xF8FF) return false;
+  if (r >= 0xFFF0 && r <= 0xFFFB) return false;
+  if ((r & 0xFFFE) == 0xFFFE) return false;
+  if (r >= 0xF0000) return false;  // supplementary private use planes
+  return r <= 0x10FFFF;
+}
+
+void AppendHex(std::string& out, uint32_t value, int digits) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
+    out.push_back(kHex[(value >> shift) & 0xF]);
+  }
+}
+
+}  // namespace
+
+DecodedRune DecodeRune(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  const unsigned char c0 = p[0];
+  if (c0 < 0x80) return {c0, 1};
+  size_t need;
+  char32_t r;
+  char32_t min;
+  if (c0 >= 0xC2 && c0 <= 0xDF) {
+    need = 2, r = c0 & 0x1F, min = 0x80;
+  } else if (c0 >= 0xE0 && c0 <= 0xEF) {
+    need = 3, r = c0 & 0x0F, min = 0x800;
+  } else if (c0 >= 0xF0 && c0 <= 0xF4) {
+    need = 4, r = c0 & 0x07, min = 0x10000;
+  } else {
+    return {kRuneError, 1};
+  }
+  if (n < need) return {kRuneError, 1};
+  for (size_t i = 1; i < need; ++i) {
+    if (!IsContinuation(p[i])) return {kRuneError, 1};
+    r = (r << 6) | (p[i] & 0x3F);
+  }
+  if (r < min || r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF)) {
+    return {kRuneError, 1};
+  }
+  return {r, need};
+}
+
+void AppendRune(std::string& out, char32_t r) {
+  if (r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF)) r = kRuneError;
+  if (r < 0x80) {
+    out.push_back(static_cast<char>(r));
+  } else if (r < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (r >> 6)));
+    out.push_back(static_cast<char>(0x80 | (r & 0x3F)));
+  } else if (r < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (r >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (r & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (r >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((r >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (r & 0x3F)));
+  }
+}
+
+bool IsSpace(char32_t r) {
+  switch (r) {
+    case '\t':
+    case '\n':
+    case '\v':
+    case '\f':
+    case '\r':
+    case ' ':
+    case 0x85:
+    case 0xA0:
+    case 0x1680:
+    case 0x2028:
+    case 0x2029:
+    case 0x202F:
+    case 0x205F:
+    case 0x3000:
+      return true;
+    default:
+      return r >= 0x2000 && r <= 0x200A;
+  }
+}
+
+std::string_view TrimLeftSpace(std::string_view s) {
+  while (!s.empty()) {
+    DecodedRune d = DecodeRune(s);
+    if (!IsSpace(d.rune)) break;
+    s.remove_prefix(d.width);
+  }
+  return s;
+}
+
+std::string_view TrimRightSpace(std::string_view s) {
+  while (!s.empty()) {
+    // Find the start of the last rune: step back over continuation bytes.
+    size_t start = s.size() - 1;
+    size_t steps = 0;
+    while (start > 0 && steps < 3 &&
+           IsContinuation(static_cast<unsigned char>(s[start]))) {
+      --start, ++steps;
+    }
+    DecodedRune d = DecodeRune(s.substr(start));
+    if (start + d.width != s.size()) {
+      d = {kRuneError, 1};  // a lone trailing continuation byte
+      start = s.size() - 1;
+    }
+    if (!IsSpace(d.rune)) break;
+    s.remove_suffix(s.size() - start);
+  }
+  return s;
+}
+
+std::string_view TrimSpace(std::string_view s) {
+  return TrimRightSpace(TrimLeftSpace(s));
+}
+
+bool IsAsciiBlank(char c) {
+  return c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == ' ';
+}
+
+std::vector<std::string_view> SplitBlank(std::string_view s, int limit) {
+  std::vector<std::string_view> parts;
+  if (limit == 0) return parts;
+  size_t start = 0;
+  size_t i = 0;
+  while (i < s.size()) {
+    if (limit > 0 && static_cast<int>(parts.size()) == limit - 1) break;
+    if (!IsAsciiBlank(s[i])) {
+      ++i;
+      continue;
+    }
+    size_t end = i;
+    while (i < s.size() && IsAsciiBlank(s[i])) ++i;
+    parts.push_back(s.substr(start, end - start));
+    start = i;
+  }
+  parts.push_back(s.substr(start));
+  return parts;
+}
+
+std::string GoQuote(std::string_view s) {
+  std::string out = "\"";
+  while (!s.empty()) {
+    DecodedRune d = DecodeRune(s);
+    if (d.rune == kRuneError && d.width == 1 &&
+        s.substr(0, 3) != "\xEF\xBF\xBD") {
+      out += "\\x";
+      AppendHex(out, static_cast<unsigned char>(s[0]), 2);
+      s.remove_prefix(1);
+      continue;
+    }
+    s.remove_prefix(d.width);
+    const char32_t r = d.rune;
+    if (r == '"' || r == '\\') {
+      out.push_back('\\');
+      out.push_back(static_cast<char>(r));
+    } else if (r >= 0x20 && r < 0x7F) {
+      out.push_back(static_cast<char>(r));
+    } else if (r >= 0x80 && IsPrintNonAscii(r)) {
+      AppendRune(out, r);
+    } else {
+      switch (r) {
+        case '\a':
+          out += "\\a";
+          break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\v':
+          out += "\\v";
+          break;
+        default:
+          if (r < 0x20 || r == 0x7F) {
+            out += "\\x", AppendHex(out, r, 2);
+          } else if (r < 0x10000) {
+            out += "\\u", AppendHex(out, r, 4);
+          } else {
+            out += "\\U", AppendHex(out, r, 8);
+          }
+      }
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
+std::string ToLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+}  // namespace zlayer::dockerfile::text

@@ -1,0 +1,46 @@
+// Text primitives with the exact semantics of the Go functions BuildKit's
+// parser is built on (unicode.IsSpace, strings.TrimSpace, strconv.Quote, the
+// `[\t\v\f\r ]+` splitter), so that our parse tree matches byte for byte.
+#ifndef ZLAYER_DOCKERFILE_TEXT_H_
+#define ZLAYER_DOCKERFILE_TEXT_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace zlayer::dockerfile::text {
+
+// U+FFFD, what Go substitutes for each byte of invalid UTF-8.
+inline constexpr char32_t kRuneError = 0xFFFD;
+
+struct DecodedRune {
+  char32_t rune;
+  size_t width;  // bytes consumed, at least 1
+};
+
+// Decodes the rune at the start of `s` (non-empty) like utf8.DecodeRune.
+DecodedRune DecodeRune(std::string_view s);
+void AppendRune(std::string& out, char32_t rune);
+
+// unicode.IsSpace.
+bool IsSpace(char32_t rune);
+
+std::string_view TrimLeftSpace(std::string_view s);
+std::string_view TrimRightSpace(std::string_view s);
+std::string_view TrimSpace(std::string_view s);
+
+// The separators of BuildKit's reWhitespace: tab, VT, FF, CR and space.
+bool IsAsciiBlank(char c);
+
+// regexp(`[\t\v\f\r ]+`).Split(s, limit), limit < 0 meaning no limit.
+std::vector<std::string_view> SplitBlank(std::string_view s, int limit);
+
+// strconv.Quote: a double-quoted Go string literal.
+std::string GoQuote(std::string_view s);
+
+std::string ToLower(std::string_view s);
+
+}  // namespace zlayer::dockerfile::text
+
+#endif  // ZLAYER_DOCKERFILE_TEXT_H_
