@@ -22,13 +22,17 @@ command -v clang++-19 >/dev/null || {
 
 CXX=clang++-19 cmake -S "$src_dir" -B "$build_dir" -G Ninja \
   -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZLAYER_FUZZ=ON >/dev/null
-cmake --build "$build_dir" -j "$(nproc)" >/dev/null
-
-mapfile -t targets < <(find "$build_dir/src" -type f -name '*_fuzz' -perm -u+x | sort)
-if [[ ${#targets[@]} -eq 0 ]]; then
-  echo "error: no fuzz targets were built in $build_dir" >&2
+# Only the fuzz targets and the libraries they link, not every module.
+mapfile -t names < <(find "$src_dir/src" -name '*_fuzz.cc' -printf '%f\n' | sed 's/\.cc$//' | sort)
+if [[ ${#names[@]} -eq 0 ]]; then
+  echo "error: no fuzz targets in $src_dir/src" >&2
   exit 1
 fi
+cmake --build "$build_dir" -j "$(nproc)" --target "${names[@]}" >/dev/null
+targets=()
+for name in "${names[@]}"; do
+  targets+=("$(find "$build_dir/src" -type f -name "$name" -perm -u+x | head -n1)")
+done
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
