@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "shell/utf8.h"
+
 namespace zlayer::dockerfile::text {
 namespace {
 
@@ -36,31 +38,8 @@ void AppendHex(std::string& out, uint32_t value, int digits) {
 }  // namespace
 
 DecodedRune DecodeRune(std::string_view s) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const size_t n = s.size();
-  const unsigned char c0 = p[0];
-  if (c0 < 0x80) return {c0, 1};
-  size_t need;
-  char32_t r;
-  char32_t min;
-  if (c0 >= 0xC2 && c0 <= 0xDF) {
-    need = 2, r = c0 & 0x1F, min = 0x80;
-  } else if (c0 >= 0xE0 && c0 <= 0xEF) {
-    need = 3, r = c0 & 0x0F, min = 0x800;
-  } else if (c0 >= 0xF0 && c0 <= 0xF4) {
-    need = 4, r = c0 & 0x07, min = 0x10000;
-  } else {
-    return {kRuneError, 1};
-  }
-  if (n < need) return {kRuneError, 1};
-  for (size_t i = 1; i < need; ++i) {
-    if (!IsContinuation(p[i])) return {kRuneError, 1};
-    r = (r << 6) | (p[i] & 0x3F);
-  }
-  if (r < min || r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF)) {
-    return {kRuneError, 1};
-  }
-  return {r, need};
+  shell::Rune rune = shell::DecodeRune(s, 0);
+  return {rune.value, rune.length};
 }
 
 void AppendRune(std::string& out, char32_t r) {
@@ -82,27 +61,7 @@ void AppendRune(std::string& out, char32_t r) {
   }
 }
 
-bool IsSpace(char32_t r) {
-  switch (r) {
-    case '\t':
-    case '\n':
-    case '\v':
-    case '\f':
-    case '\r':
-    case ' ':
-    case 0x85:
-    case 0xA0:
-    case 0x1680:
-    case 0x2028:
-    case 0x2029:
-    case 0x202F:
-    case 0x205F:
-    case 0x3000:
-      return true;
-    default:
-      return r >= 0x2000 && r <= 0x200A;
-  }
-}
+bool IsSpace(char32_t r) { return shell::IsSpaceRune(r); }
 
 std::string_view TrimLeftSpace(std::string_view s) {
   while (!s.empty()) {

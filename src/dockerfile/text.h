@@ -19,7 +19,8 @@ struct DecodedRune {
   size_t width;  // bytes consumed, at least 1
 };
 
-// Decodes the rune at the start of `s` (non-empty) like utf8.DecodeRune.
+// Decodes the rune at the start of `s` (non-empty) like utf8.DecodeRune
+// (shell/utf8.h does the work; this keeps the parser's vocabulary).
 DecodedRune DecodeRune(std::string_view s);
 void AppendRune(std::string& out, char32_t rune);
 
