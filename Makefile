@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 600
 
-.PHONY: all deps build test demo fuzz format clean
+.PHONY: all deps build test demo bench fuzz format clean
 
 all: build
 
@@ -24,6 +24,10 @@ test: build
 
 demo: build
 	bash scripts/demo.sh $(BUILD_DIR)/src/cli/zlayer
+
+# Side-by-side benchmarks (medians of RUNS runs, default 5).
+bench: build
+	bash bench/layer_bench.sh $(BUILD_DIR)
 
 # Long fuzzing runs of every libFuzzer target (clang-19).
 fuzz: deps

@@ -59,7 +59,8 @@ function(zlayer_module name)
         ZLAYER_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
     gtest_discover_tests(zlayer_${name}_test
         DISCOVERY_MODE PRE_TEST
-        PROPERTIES LABELS "unit;${name}")
+        # One label that both `ctest -L unit` and `-L <module>` match.
+        PROPERTIES LABELS "unit-${name}")
   endif()
 
   if(ZLAYER_TESTS)

@@ -14,7 +14,7 @@ packages=(
   libssl-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev libcap-dev
   # test peers and demo bases
   busybox-static skopeo umoci docker-registry buildah apache2-utils
-  pigz zstd xz-utils bzip2 tar curl ca-certificates iproute2 procps
+  pigz zstd xz-utils bzip2 tar curl ca-certificates iproute2 procps time
 )
 
 if [[ $(id -u) -ne 0 ]]; then

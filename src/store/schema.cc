@@ -1,0 +1,122 @@
+#include "store/schema.h"
+
+#include <array>
+#include <string>
+
+namespace zlayer::store {
+namespace {
+
+// Version 1. Every digest column holds "sha256:<hex>". A blob is referenced
+// when it is an image's config (the image id) or manifest, a layer of an
+// image, or pinned in blob_refs by another owner (build cache entries,
+// issue 5); blob_refcounts derives the counts, so there is no counter to
+// drift out of step with the rows. A layer's media type lives with the
+// image that uses it: one gzip blob can be a Docker layer in one manifest
+// and an OCI layer in another.
+constexpr char kSchemaV1[] = R"sql(
+CREATE TABLE images (
+  id TEXT PRIMARY KEY NOT NULL,
+  manifest_digest TEXT NOT NULL,
+  manifest_media_type TEXT NOT NULL,
+  manifest_size INTEGER NOT NULL,
+  config_size INTEGER NOT NULL,
+  created TEXT NOT NULL,
+  stored_at INTEGER NOT NULL,
+  total_size INTEGER NOT NULL
+) STRICT;
+CREATE INDEX images_by_manifest ON images(manifest_digest);
+CREATE TABLE layers (
+  digest TEXT PRIMARY KEY NOT NULL,
+  diff_id TEXT NOT NULL,
+  size INTEGER NOT NULL
+) STRICT;
+CREATE TABLE image_layers (
+  image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  layer_digest TEXT NOT NULL REFERENCES layers(digest),
+  media_type TEXT NOT NULL,
+  PRIMARY KEY (image_id, position)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX image_layers_by_layer ON image_layers(layer_digest);
+CREATE TABLE tags (
+  name TEXT PRIMARY KEY NOT NULL,
+  image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+  tagged_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX tags_by_image ON tags(image_id);
+CREATE TABLE blob_refs (
+  owner_kind TEXT NOT NULL,
+  owner_id TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  PRIMARY KEY (owner_kind, owner_id, digest)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX blob_refs_by_digest ON blob_refs(digest);
+CREATE VIEW blob_refcounts(digest, refs) AS
+  SELECT digest, COUNT(*) FROM (
+    SELECT id AS digest FROM images
+    UNION ALL SELECT manifest_digest FROM images
+    UNION ALL SELECT layer_digest FROM image_layers
+    UNION ALL SELECT digest FROM blob_refs)
+  GROUP BY digest;
+)sql";
+
+// kMigrations[i] takes the schema from version i to i + 1.
+constexpr std::array<const char*, kSchemaVersion> kMigrations = {kSchemaV1};
+
+// 0 when the file has no schema_version table yet.
+Result<int> ReadVersion(Database& db) {
+  ZL_ASSIGN_OR_RETURN(
+      Statement exists,
+      db.Prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+                 "name = 'schema_version'"));
+  ZL_ASSIGN_OR_RETURN(bool found, exists.Step());
+  if (!found) return 0;
+  ZL_ASSIGN_OR_RETURN(Statement select,
+                      db.Prepare("SELECT max(version) FROM schema_version"));
+  ZL_ASSIGN_OR_RETURN(bool row, select.Step());
+  return row ? static_cast<int>(select.ColumnInt(0)) : 0;
+}
+
+Status CheckNotNewer(int version) {
+  if (version <= kSchemaVersion) return Ok();
+  return Fail("index.db has schema version " + std::to_string(version) +
+                  ", newer than this zlayer understands (" +
+                  std::to_string(kSchemaVersion) + ")",
+              ErrorKind::kUnsupported);
+}
+
+}  // namespace
+
+Result<int> SchemaVersion(Database& db) {
+  ZL_ASSIGN_OR_RETURN(Transaction txn,
+                      Transaction::Begin(db, Transaction::Mode::kDeferred));
+  return ReadVersion(db);
+}
+
+Status MigrateSchema(Database& db) {
+  // The common case, an up-to-date file, needs no write lock.
+  ZL_ASSIGN_OR_RETURN(int current, SchemaVersion(db));
+  ZL_RETURN_IF_ERROR(CheckNotNewer(current));
+  if (current == kSchemaVersion) return Ok();
+
+  ZL_ASSIGN_OR_RETURN(Transaction txn,
+                      Transaction::Begin(db, Transaction::Mode::kImmediate));
+  // Another process may have migrated between the check and the lock.
+  ZL_ASSIGN_OR_RETURN(int version, ReadVersion(db));
+  ZL_RETURN_IF_ERROR(CheckNotNewer(version));
+  if (version == kSchemaVersion) return Ok();
+  if (version == 0) {
+    ZL_RETURN_IF_ERROR(
+        db.Exec("CREATE TABLE schema_version (version INTEGER NOT NULL)"));
+  }
+  for (int step = version; step < kSchemaVersion; ++step) {
+    ZL_RETURN_IF_ERROR(db.Exec(kMigrations[step]));
+  }
+  ZL_RETURN_IF_ERROR(db.Exec("DELETE FROM schema_version"));
+  ZL_ASSIGN_OR_RETURN(Statement insert,
+                      db.Prepare("INSERT INTO schema_version VALUES (?)"));
+  ZL_RETURN_IF_ERROR(insert.Bind(1, int64_t{kSchemaVersion}).Run());
+  return txn.Commit();
+}
+
+}  // namespace zlayer::store

@@ -1,0 +1,25 @@
+// The index schema and its migrations. Every table lives in ROOT/index.db;
+// `schema_version` holds one row with the version the file is at, and each
+// migration step runs in the same IMMEDIATE transaction as the version bump,
+// so two processes opening a fresh root at once cannot both apply it.
+#ifndef ZLAYER_STORE_SCHEMA_H_
+#define ZLAYER_STORE_SCHEMA_H_
+
+#include "store/sqlite.h"
+#include "zlayer/result.h"
+
+namespace zlayer::store {
+
+// The version this build writes.
+inline constexpr int kSchemaVersion = 1;
+
+// Brings `db` up to kSchemaVersion. A file from a newer zlayer is refused
+// (kUnsupported) rather than modified.
+Status MigrateSchema(Database& db);
+
+// The version recorded in `db` (0 for a fresh file).
+Result<int> SchemaVersion(Database& db);
+
+}  // namespace zlayer::store
+
+#endif  // ZLAYER_STORE_SCHEMA_H_
