@@ -1,5 +1,6 @@
 #include "dockerfile/directives.h"
 
+#include "base/utf8.h"
 #include "dockerfile/text.h"
 
 namespace zlayer::dockerfile {
@@ -44,7 +45,7 @@ Result<std::optional<Directive>> DirectiveParser::ParseLine(
     return std::nullopt;
   }
   std::optional<Directive> directive =
-      MatchDirective(text::TrimLeftSpace(line.substr(1)));
+      MatchDirective(base::TrimLeftSpace(line.substr(1)));
   if (!directive ||
       (directive->name != "escape" && directive->name != "syntax" &&
        directive->name != "check")) {

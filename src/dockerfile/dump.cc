@@ -1,3 +1,4 @@
+#include "base/utf8.h"
 #include "dockerfile/parser.h"
 #include "dockerfile/text.h"
 
@@ -24,7 +25,7 @@ std::string DumpNode(const Node& node) {
     out += DumpNode(sub);
     out += ')';
   }
-  return std::string(text::TrimSpace(out));
+  return std::string(base::TrimSpace(out));
 }
 
 std::string Dump(const ParseResult& result) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "base/utf8.h"
 #include "dockerfile/instructions_request.h"
 #include "dockerfile/suggest.h"
 #include "dockerfile/text.h"
@@ -91,7 +92,7 @@ Result<VolumeCommand> ParseVolume(ParseRequest& req) {
   ZL_RETURN_IF_ERROR(req.flags.Parse());
   VolumeCommand cmd{req.Base()};
   for (const std::string& arg : req.args) {
-    std::string_view volume = text::TrimSpace(arg);
+    std::string_view volume = base::TrimSpace(arg);
     if (volume.empty()) {
       return Invalid("VOLUME specified can not be an empty string");
     }
@@ -152,7 +153,7 @@ Result<OnbuildCommand> ParseOnbuild(ParseRequest& req) {
   if (req.args.empty()) return ErrAtLeastOneArgument("ONBUILD");
   ZL_RETURN_IF_ERROR(req.flags.Parse());
   OnbuildCommand cmd{req.Base()};
-  cmd.trigger = AsciiUpper(text::TrimSpace(req.args[0]));
+  cmd.trigger = AsciiUpper(base::TrimSpace(req.args[0]));
   if (cmd.trigger == "ONBUILD") {
     return Invalid("Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed");
   }

@@ -1,5 +1,6 @@
 #include "dockerfile/instructions_request.h"
 
+#include "base/utf8.h"
 #include "dockerfile/text.h"
 
 namespace zlayer::dockerfile {
@@ -29,7 +30,7 @@ ParseRequest::ParseRequest(const Node& node)
       comments(node.comments) {}
 
 CommandBase ParseRequest::Base() const {
-  return CommandBase{keyword, std::string(text::TrimSpace(original)), location,
+  return CommandBase{keyword, std::string(base::TrimSpace(original)), location,
                      comments};
 }
 

@@ -127,8 +127,7 @@ TEST(InstructionsTest, EnvAndLabelPairs) {
   auto label = ParseAs<LabelCommand>("LABEL org.x=\"y\" version=1");
   EXPECT_EQ(label.labels, (std::vector<KeyValuePair>{{"org.x", "\"y\"", false},
                                                      {"version", "1", false}}));
-  EXPECT_EQ(ParseError("ENV --x=1 a=b"),
-            "Dockerfile:1: ENV: unknown flag --x");
+  EXPECT_EQ(ParseError("ENV --x=1 a=b"), "Dockerfile:1: ENV: unknown flag --x");
 }
 
 TEST(InstructionsTest, ArgSeveralPerLine) {

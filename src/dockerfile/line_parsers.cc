@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/utf8.h"
 #include "dockerfile/text.h"
 
 namespace zlayer::dockerfile {
@@ -16,7 +17,7 @@ enum class JsonParse { kOk, kNotJson, kNotStrings };
 // array falls back to the non-JSON form; an array holding a non-string is an
 // error.
 JsonParse ParseJsonArray(std::string_view rest, std::vector<std::string>& out) {
-  rest = text::TrimLeftSpace(rest);
+  rest = base::TrimLeftSpace(rest);
   if (rest.empty() || rest[0] != '[') return JsonParse::kNotJson;
   nlohmann::json doc = nlohmann::json::parse(rest, nullptr, false);
   if (doc.is_discarded() || !doc.is_array()) return JsonParse::kNotJson;
@@ -98,7 +99,7 @@ Status ParseNameVal(std::string_view rest, std::string_view keyword,
 Status ParseHealthConfig(std::string_view rest, Node& node) {
   // Byte-wise like BuildKit; only ASCII blanks matter in practice.
   auto is_space = [](char c) {
-    return text::IsSpace(static_cast<unsigned char>(c));
+    return base::IsSpaceRune(static_cast<unsigned char>(c));
   };
   size_t sep = 0;
   while (sep < rest.size() && !is_space(rest[sep])) ++sep;

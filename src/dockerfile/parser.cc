@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "base/utf8.h"
 #include "dockerfile/directives.h"
 #include "dockerfile/heredoc.h"
 #include "dockerfile/line_parsers.h"
@@ -46,7 +47,7 @@ std::string_view TrimNewline(std::string_view s) {
 }
 
 bool IsComment(std::string_view line) {
-  line = text::TrimLeftSpace(line);
+  line = base::TrimLeftSpace(line);
   return !line.empty() && line[0] == '#';
 }
 
@@ -63,7 +64,7 @@ struct ParserState {
 Result<std::string_view> ProcessLine(ParserState& state, std::string_view line,
                                      bool strip_left, bool& is_directive) {
   line = TrimNewline(line);
-  if (strip_left) line = text::TrimLeftSpace(line);
+  if (strip_left) line = base::TrimLeftSpace(line);
   is_directive = false;
   ZL_ASSIGN_OR_RETURN(std::optional<Directive> directive,
                       state.directives.ParseLine(line));
@@ -105,7 +106,7 @@ bool TrimContinuation(std::string& line, char32_t escape) {
 
 Result<Node> NodeFromLine(std::string_view line, char32_t escape) {
   std::vector<std::string_view> cmdline =
-      text::SplitBlank(text::TrimSpace(line), 2);
+      text::SplitBlank(base::TrimSpace(line), 2);
   Node node;
   node.keyword = std::string(cmdline[0]);
   node.original = std::string(line);
@@ -113,7 +114,7 @@ Result<Node> NodeFromLine(std::string_view line, char32_t escape) {
   if (cmdline.size() == 2) {
     SplitFlags split = ExtractBuilderFlags(cmdline[1], escape);
     node.flags = std::move(split.flags);
-    args = std::string(text::TrimSpace(split.rest));
+    args = std::string(base::TrimSpace(split.rest));
   }
   ZL_RETURN_IF_ERROR(
       ParseArguments(node.Name(), args, escape, &NodeFromLine, node));
@@ -176,7 +177,7 @@ Result<ParseResult> Parse(std::string_view content, std::string_view filename) {
     }
     if (IsComment(physical)) {
       std::string_view comment =
-          text::TrimSpace(text::TrimLeftSpace(physical).substr(1));
+          base::TrimSpace(base::TrimLeftSpace(physical).substr(1));
       if (comment.empty()) {
         comments.clear();
       } else {
@@ -204,7 +205,7 @@ Result<ParseResult> Parse(std::string_view content, std::string_view filename) {
       }
       ++current_line;
       if (IsComment(*next)) continue;
-      if (text::TrimLeftSpace(TrimNewline(*part)).empty()) {
+      if (base::TrimLeftSpace(TrimNewline(*part)).empty()) {
         has_empty_continuation = true;
         continue;
       }

@@ -1,5 +1,6 @@
 #include "dockerfile/run_heredoc.h"
 
+#include "base/utf8.h"
 #include "dockerfile/heredoc.h"
 #include "dockerfile/mount_fields.h"
 #include "dockerfile/parser.h"
@@ -10,7 +11,7 @@ namespace {
 
 // BuildKit's summarizeHeredoc: the first line, "..." when there are more.
 std::string SummarizeHeredoc(std::string_view body) {
-  body = text::TrimSpace(body);
+  body = base::TrimSpace(body);
   std::string first;
   bool more = false;
   for (size_t i = 0; i < body.size(); ++i) {

@@ -2,12 +2,10 @@
 
 #include <cstdint>
 
-#include "shell/utf8.h"
+#include "base/utf8.h"
 
 namespace zlayer::dockerfile::text {
 namespace {
-
-bool IsContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
 // Go's strconv.IsPrint for runes outside ASCII, without the full Unicode
 // tables: everything is printable except the classes that Go escapes in
@@ -37,65 +35,6 @@ void AppendHex(std::string& out, uint32_t value, int digits) {
 
 }  // namespace
 
-DecodedRune DecodeRune(std::string_view s) {
-  shell::Rune rune = shell::DecodeRune(s, 0);
-  return {rune.value, rune.length};
-}
-
-void AppendRune(std::string& out, char32_t r) {
-  if (r > 0x10FFFF || (r >= 0xD800 && r <= 0xDFFF)) r = kRuneError;
-  if (r < 0x80) {
-    out.push_back(static_cast<char>(r));
-  } else if (r < 0x800) {
-    out.push_back(static_cast<char>(0xC0 | (r >> 6)));
-    out.push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else if (r < 0x10000) {
-    out.push_back(static_cast<char>(0xE0 | (r >> 12)));
-    out.push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  } else {
-    out.push_back(static_cast<char>(0xF0 | (r >> 18)));
-    out.push_back(static_cast<char>(0x80 | ((r >> 12) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | ((r >> 6) & 0x3F)));
-    out.push_back(static_cast<char>(0x80 | (r & 0x3F)));
-  }
-}
-
-bool IsSpace(char32_t r) { return shell::IsSpaceRune(r); }
-
-std::string_view TrimLeftSpace(std::string_view s) {
-  while (!s.empty()) {
-    DecodedRune d = DecodeRune(s);
-    if (!IsSpace(d.rune)) break;
-    s.remove_prefix(d.width);
-  }
-  return s;
-}
-
-std::string_view TrimRightSpace(std::string_view s) {
-  while (!s.empty()) {
-    // Find the start of the last rune: step back over continuation bytes.
-    size_t start = s.size() - 1;
-    size_t steps = 0;
-    while (start > 0 && steps < 3 &&
-           IsContinuation(static_cast<unsigned char>(s[start]))) {
-      --start, ++steps;
-    }
-    DecodedRune d = DecodeRune(s.substr(start));
-    if (start + d.width != s.size()) {
-      d = {kRuneError, 1};  // a lone trailing continuation byte
-      start = s.size() - 1;
-    }
-    if (!IsSpace(d.rune)) break;
-    s.remove_suffix(s.size() - start);
-  }
-  return s;
-}
-
-std::string_view TrimSpace(std::string_view s) {
-  return TrimRightSpace(TrimLeftSpace(s));
-}
-
 bool IsAsciiBlank(char c) {
   return c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == ' ';
 }
@@ -123,23 +62,22 @@ std::vector<std::string_view> SplitBlank(std::string_view s, int limit) {
 std::string GoQuote(std::string_view s) {
   std::string out = "\"";
   while (!s.empty()) {
-    DecodedRune d = DecodeRune(s);
-    if (d.rune == kRuneError && d.width == 1 &&
-        s.substr(0, 3) != "\xEF\xBF\xBD") {
+    base::Rune d = base::DecodeRune(s);
+    if (d.malformed()) {
       out += "\\x";
       AppendHex(out, static_cast<unsigned char>(s[0]), 2);
       s.remove_prefix(1);
       continue;
     }
-    s.remove_prefix(d.width);
-    const char32_t r = d.rune;
+    s.remove_prefix(d.length);
+    const char32_t r = d.value;
     if (r == '"' || r == '\\') {
       out.push_back('\\');
       out.push_back(static_cast<char>(r));
     } else if (r >= 0x20 && r < 0x7F) {
       out.push_back(static_cast<char>(r));
     } else if (r >= 0x80 && IsPrintNonAscii(r)) {
-      AppendRune(out, r);
+      base::AppendRune(out, r);
     } else {
       switch (r) {
         case '\a':

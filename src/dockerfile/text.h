@@ -11,26 +11,6 @@
 
 namespace zlayer::dockerfile::text {
 
-// U+FFFD, what Go substitutes for each byte of invalid UTF-8.
-inline constexpr char32_t kRuneError = 0xFFFD;
-
-struct DecodedRune {
-  char32_t rune;
-  size_t width;  // bytes consumed, at least 1
-};
-
-// Decodes the rune at the start of `s` (non-empty) like utf8.DecodeRune
-// (shell/utf8.h does the work; this keeps the parser's vocabulary).
-DecodedRune DecodeRune(std::string_view s);
-void AppendRune(std::string& out, char32_t rune);
-
-// unicode.IsSpace.
-bool IsSpace(char32_t rune);
-
-std::string_view TrimLeftSpace(std::string_view s);
-std::string_view TrimRightSpace(std::string_view s);
-std::string_view TrimSpace(std::string_view s);
-
 // The separators of BuildKit's reWhitespace: tab, VT, FF, CR and space.
 bool IsAsciiBlank(char c);
 

@@ -1,6 +1,7 @@
 // Word splitting of instruction arguments and flags, before any variable
 // expansion: quotes and escapes stay in the words (ParseWords) or are
 // removed (ExtractBuilderFlags), exactly as BuildKit's parser does it.
+#include "base/utf8.h"
 #include "dockerfile/line_parsers.h"
 #include "dockerfile/text.h"
 
@@ -12,7 +13,7 @@ class RuneCursor {
   explicit RuneCursor(std::string_view s) : s_(s) {}
   bool AtEnd() const { return pos_ >= s_.size(); }
   // The rune at the cursor; only valid when !AtEnd().
-  text::DecodedRune Peek() const { return text::DecodeRune(s_.substr(pos_)); }
+  base::Rune Peek() const { return base::DecodeRune(s_.substr(pos_)); }
   void Advance(size_t width) { pos_ += width; }
   bool IsLast(size_t width) const { return pos_ + width == s_.size(); }
   std::string_view Rest() const { return s_.substr(pos_); }
@@ -38,48 +39,48 @@ std::vector<std::string> ParseWords(std::string_view rest, char32_t escape) {
     blank_ok = false;
   };
   while (!cur.AtEnd()) {
-    text::DecodedRune d = cur.Peek();
+    base::Rune d = cur.Peek();
     if (!in_word) {
-      if (text::IsSpace(d.rune)) {
-        cur.Advance(d.width);
+      if (base::IsSpaceRune(d.value)) {
+        cur.Advance(d.length);
         continue;
       }
       in_word = true;
     }
     if (!in_quote) {
-      if (text::IsSpace(d.rune)) {
+      if (base::IsSpaceRune(d.value)) {
         in_word = false;
         flush();
-        cur.Advance(d.width);
+        cur.Advance(d.length);
         continue;
       }
-      if (d.rune == '\'' || d.rune == '"') {
-        quote = d.rune, blank_ok = true, in_quote = true;
+      if (d.value == '\'' || d.value == '"') {
+        quote = d.value, blank_ok = true, in_quote = true;
       }
-      if (d.rune == escape) {
-        if (cur.IsLast(d.width)) break;  // a trailing escape is dropped
+      if (d.value == escape) {
+        if (cur.IsLast(d.length)) break;  // a trailing escape is dropped
         // An escape keeps itself and the next rune, even a quote.
-        text::AppendRune(word, d.rune);
-        cur.Advance(d.width);
+        base::AppendRune(word, d.value);
+        cur.Advance(d.length);
         d = cur.Peek();
       }
-      text::AppendRune(word, d.rune);
-      cur.Advance(d.width);
+      base::AppendRune(word, d.value);
+      cur.Advance(d.length);
       continue;
     }
-    if (d.rune == quote) in_quote = false;
+    if (d.value == quote) in_quote = false;
     // Nothing can be escaped inside single quotes.
-    if (d.rune == escape && quote != '\'') {
-      if (cur.IsLast(d.width)) {
+    if (d.value == escape && quote != '\'') {
+      if (cur.IsLast(d.length)) {
         in_quote = false;
         break;
       }
-      text::AppendRune(word, d.rune);
-      cur.Advance(d.width);
+      base::AppendRune(word, d.value);
+      cur.Advance(d.length);
       d = cur.Peek();
     }
-    text::AppendRune(word, d.rune);
-    cur.Advance(d.width);
+    base::AppendRune(word, d.value);
+    cur.Advance(d.length);
   }
   if (in_word) flush();
   return words;
@@ -96,10 +97,10 @@ SplitFlags ExtractBuilderFlags(std::string_view line, char32_t escape) {
   char32_t quote = 0;
   RuneCursor cur(line);
   while (!cur.AtEnd()) {
-    text::DecodedRune d = cur.Peek();
+    base::Rune d = cur.Peek();
     if (!in_word) {
-      if (text::IsSpace(d.rune)) {
-        cur.Advance(d.width);
+      if (base::IsSpaceRune(d.value)) {
+        cur.Advance(d.length);
         continue;
       }
       if (!cur.Rest().starts_with("--")) {
@@ -109,7 +110,7 @@ SplitFlags ExtractBuilderFlags(std::string_view line, char32_t escape) {
       in_word = true;
     }
     if (!in_quote) {
-      if (text::IsSpace(d.rune)) {
+      if (base::IsSpaceRune(d.value)) {
         if (word == "--") {
           out.rest = std::string(cur.Rest());
           return out;
@@ -117,30 +118,30 @@ SplitFlags ExtractBuilderFlags(std::string_view line, char32_t escape) {
         if (blank_ok || !word.empty()) out.flags.push_back(word);
         word.clear();
         in_word = false, blank_ok = false;
-        cur.Advance(d.width);
+        cur.Advance(d.length);
         continue;
       }
-      if (d.rune == '\'' || d.rune == '"') {
-        quote = d.rune, blank_ok = true, in_quote = true;
-        cur.Advance(d.width);
+      if (d.value == '\'' || d.value == '"') {
+        quote = d.value, blank_ok = true, in_quote = true;
+        cur.Advance(d.length);
         continue;
       }
-    } else if (d.rune == quote) {
+    } else if (d.value == quote) {
       in_quote = false;
-      cur.Advance(d.width);
+      cur.Advance(d.length);
       continue;
     }
-    if (d.rune == escape) {
-      if (cur.IsLast(d.width)) {
+    if (d.value == escape) {
+      if (cur.IsLast(d.length)) {
         in_quote = false;
-        cur.Advance(d.width);
+        cur.Advance(d.length);
         continue;
       }
-      cur.Advance(d.width);
+      cur.Advance(d.length);
       d = cur.Peek();
     }
-    text::AppendRune(word, d.rune);
-    cur.Advance(d.width);
+    base::AppendRune(word, d.value);
+    cur.Advance(d.length);
   }
   if (in_word && word != "--" && (blank_ok || !word.empty())) {
     out.flags.push_back(word);

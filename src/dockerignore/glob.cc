@@ -64,14 +64,14 @@ class Glob::Builder {
   }
 
   void ParseLiteral() {
-    const Rune r = DecodeRune(rest_);
+    const base::Rune r = base::DecodeRune(rest_);
     // Docker hands a stray "]" to its regular expression, so it stops the
     // pattern from being a plain literal even though it matches itself.
     const bool plain = rest_.front() != ']';
     glob_.program_.push_back(
-        Token{.literal = std::string(rest_.substr(0, r.size))});
+        Token{.literal = std::string(rest_.substr(0, r.length))});
     if (!plain) glob_.kind_ = Kind::kProgram;
-    rest_.remove_prefix(r.size);
+    rest_.remove_prefix(r.length);
   }
 
   void ParseStars(bool first) {
@@ -97,9 +97,9 @@ class Glob::Builder {
     if (rest_.empty()) {
       return Fail("trailing \"\\\" escapes nothing", ErrorKind::kInvalid);
     }
-    const Rune r = DecodeRune(rest_);
-    Add(Token{.literal = std::string(rest_.substr(0, r.size))});
-    rest_.remove_prefix(r.size);
+    const base::Rune r = base::DecodeRune(rest_);
+    Add(Token{.literal = std::string(rest_.substr(0, r.length))});
+    rest_.remove_prefix(r.length);
     return Ok();
   }
 
@@ -153,11 +153,11 @@ class Glob::Builder {
         return Fail("unterminated character class", ErrorKind::kInvalid);
       }
     }
-    const Rune r = DecodeRune(rest_);
-    if (r.value == kReplacementChar && r.size == 1) {
+    const base::Rune r = base::DecodeRune(rest_);
+    if (r.malformed()) {
       return Fail("invalid UTF-8 in character class", ErrorKind::kInvalid);
     }
-    rest_.remove_prefix(r.size);
+    rest_.remove_prefix(r.length);
     if (rest_.empty()) {
       return Fail("unterminated character class", ErrorKind::kInvalid);
     }
@@ -219,9 +219,9 @@ bool Glob::RunProgram(std::string_view path) const {
   at[0] = 1;
   follow_empty(at);
   while (!path.empty()) {
-    const Rune r = DecodeRune(path);
-    const std::string_view unit = path.substr(0, r.size);
-    path.remove_prefix(r.size);
+    const base::Rune r = base::DecodeRune(path);
+    const std::string_view unit = path.substr(0, r.length);
+    path.remove_prefix(r.length);
     std::fill(next_at.begin(), next_at.end(), 0);
     std::fill(next_in_dirs.begin(), next_in_dirs.end(), 0);
     bool alive = false;

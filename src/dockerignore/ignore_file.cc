@@ -42,7 +42,7 @@ std::vector<IgnoreLine> ReadIgnoreLines(std::string_view contents) {
     ++number;
     // The comment test comes before trimming, so "  #x" is a pattern.
     if (line.starts_with('#')) continue;
-    const std::string_view trimmed = TrimSpace(line);
+    const std::string_view trimmed = base::TrimSpace(line);
     if (trimmed.empty()) continue;
     lines.push_back(IgnoreLine{.number = number,
                                .written = std::string(trimmed),
@@ -56,7 +56,7 @@ Result<Matcher> ParseIgnoreFile(std::string_view contents,
   std::vector<Pattern> patterns;
   for (const IgnoreLine& line : ReadIgnoreLines(contents)) {
     // Cleaning can leave only white space ("./ /"), which Docker drops.
-    if (TrimSpace(line.pattern).empty()) continue;
+    if (base::TrimSpace(line.pattern).empty()) continue;
     auto pattern = Pattern::Parse(line.pattern, line.number);
     if (!pattern) {
       return Fail(std::string(source) + ":" + std::to_string(line.number) +

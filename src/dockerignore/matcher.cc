@@ -34,7 +34,7 @@ bool MatchesParent(const Pattern& pattern, std::string_view path) {
 }  // namespace
 
 Result<Pattern> Pattern::Parse(std::string_view normalized, int line) {
-  const std::string_view trimmed = TrimSpace(normalized);
+  const std::string_view trimmed = base::TrimSpace(normalized);
   if (trimmed.empty()) return Fail("empty pattern", ErrorKind::kInvalid);
   std::string text = CleanPath(trimmed);
   const bool exception = text.front() == '!';
@@ -53,10 +53,10 @@ Result<Pattern> Pattern::Parse(std::string_view normalized, int line) {
 Result<Matcher> Matcher::Create(std::span<const std::string> lines) {
   std::vector<Pattern> patterns;
   for (const std::string& line : lines) {
-    const std::string_view trimmed = TrimSpace(line);
+    const std::string_view trimmed = base::TrimSpace(line);
     const std::string normalized = NormalizePatternLine(trimmed);
     // Cleaning can leave only white space ("./ /"), which Docker drops.
-    if (TrimSpace(normalized).empty()) continue;
+    if (base::TrimSpace(normalized).empty()) continue;
     auto pattern = Pattern::Parse(normalized);
     if (!pattern) {
       return Fail("invalid pattern \"" + std::string(trimmed) +

@@ -9,24 +9,9 @@
 #include <string>
 #include <string_view>
 
+#include "base/utf8.h"
+
 namespace zlayer::dockerignore {
-
-// One decoded UTF-8 character. Like Go, an invalid or truncated sequence
-// decodes as U+FFFD with size 1, so every byte of any input is consumed.
-struct Rune {
-  char32_t value;
-  std::size_t size;
-};
-
-inline constexpr char32_t kReplacementChar = 0xFFFD;
-
-// Decodes the character at the start of `text`, which must not be empty.
-Rune DecodeRune(std::string_view text);
-
-// Strips leading and trailing Unicode white space (Go's strings.TrimSpace:
-// ASCII space, \t \n \v \f \r, U+0085, U+00A0 and the Unicode space
-// separators).
-std::string_view TrimSpace(std::string_view text);
 
 // Lexically cleans a slash-separated path (Go's path.Clean): collapses
 // repeated slashes, drops "." elements, resolves ".." against the element

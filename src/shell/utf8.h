@@ -8,23 +8,13 @@
 #include <string>
 #include <string_view>
 
+#include "base/utf8.h"
+
 namespace zlayer::shell {
 
-// The code point at the start of some text and how many bytes it takes. A
-// malformed sequence decodes as U+FFFD taking one byte, as in Go, so every
-// byte of any input belongs to exactly one rune.
-struct Rune {
-  char32_t value;
-  std::size_t length;
-
-  bool malformed() const { return value == 0xFFFD && length == 1; }
-};
-
-// Decodes the rune starting at text[pos]; pos must be < text.size().
-Rune DecodeRune(std::string_view text, std::size_t pos);
-
-// Go's unicode.IsSpace: the blanks that separate words in ProcessWords.
-bool IsSpaceRune(char32_t rune);
+using base::DecodeRune;
+using base::IsSpaceRune;
+using base::Rune;
 
 // `text` as a double-quoted, single-line string for error messages: quotes,
 // backslashes and control characters are escaped, malformed bytes become
