@@ -25,6 +25,15 @@ struct Invocation {
 
 void RegisterVersionCommand(CLI::App& app, Invocation& invocation);
 void RegisterDebugCommand(CLI::App& app, Invocation& invocation);
+// Adds `debug verify-store`; call after RegisterDebugCommand.
+void RegisterVerifyStoreCommand(CLI::App& app, Invocation& invocation);
+void RegisterImagesCommand(CLI::App& app, Invocation& invocation);
+void RegisterInspectCommand(CLI::App& app, Invocation& invocation);
+void RegisterTagCommand(CLI::App& app, Invocation& invocation);
+void RegisterRmiCommand(CLI::App& app, Invocation& invocation);
+void RegisterExportCommand(CLI::App& app, Invocation& invocation);
+void RegisterImportCommand(CLI::App& app, Invocation& invocation);
+void RegisterCacheCommand(CLI::App& app, Invocation& invocation);
 
 }  // namespace zlayer::cli
 

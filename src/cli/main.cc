@@ -4,6 +4,7 @@
 
 #include "base/log.h"
 #include "cli/command.h"
+#include "cli/store_access.h"
 
 namespace zlayer::cli {
 namespace {
@@ -17,17 +18,27 @@ int Main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for every command");
   Invocation invocation;
-  if (const char* root = std::getenv("ZLAYER_ROOT")) {
+  if (const char* root = std::getenv("ZLAYER_ROOT"); root && *root) {
     invocation.global.root = root;
   }
-  app.add_option("--root", invocation.global.root,
-                 "Local store directory (env ZLAYER_ROOT)");
+  app.add_option(
+      "--root", invocation.global.root,
+      "Local store directory (env ZLAYER_ROOT; default /var/lib/zlayer "
+      "for root, else $XDG_DATA_HOME/zlayer or ~/.local/share/zlayer)");
   app.add_option("--log-level", invocation.global.log_level,
                  "Diagnostics on stderr: error, warn, info or debug")
       ->check(CLI::IsMember({"error", "warn", "info", "debug"}));
 
   RegisterVersionCommand(app, invocation);
   RegisterDebugCommand(app, invocation);
+  RegisterVerifyStoreCommand(app, invocation);
+  RegisterImagesCommand(app, invocation);
+  RegisterInspectCommand(app, invocation);
+  RegisterTagCommand(app, invocation);
+  RegisterRmiCommand(app, invocation);
+  RegisterExportCommand(app, invocation);
+  RegisterImportCommand(app, invocation);
+  RegisterCacheCommand(app, invocation);
 
   try {
     app.parse(argc, argv);
@@ -40,6 +51,7 @@ int Main(int argc, char** argv) {
     return 2;
   }
   base::SetLogLevel(*level);
+  if (invocation.global.root.empty()) invocation.global.root = DefaultRoot();
   if (!invocation.run) return 0;
   Status status = invocation.run();
   if (!status) {
