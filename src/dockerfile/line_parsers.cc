@@ -36,33 +36,32 @@ void ParseWhitespaceDelimited(std::string_view rest, Node& node) {
   }
 }
 
-Status ParseMaybeJson(std::string_view rest, Node& node) {
-  if (rest.empty()) return Ok();
+// Takes the exec form when `rest` is a JSON array of strings; returns false
+// (node untouched) for any other text.
+Result<bool> TryJsonForm(std::string_view rest, Node& node) {
   switch (ParseJsonArray(rest, node.args)) {
     case JsonParse::kOk:
       node.json = true;
-      return Ok();
-    case JsonParse::kNotStrings:
-      return Fail(kNotStringArray, ErrorKind::kInvalid);
-    case JsonParse::kNotJson:
-      break;
-  }
-  node.args = {std::string(rest)};
-  return Ok();
-}
-
-Status ParseMaybeJsonToList(std::string_view rest, Node& node) {
-  switch (ParseJsonArray(rest, node.args)) {
-    case JsonParse::kOk:
-      node.json = true;
-      return Ok();
+      return true;
     case JsonParse::kNotStrings:
       return Fail(kNotStringArray, ErrorKind::kInvalid);
     case JsonParse::kNotJson:
       break;
   }
   node.args.clear();
-  ParseWhitespaceDelimited(rest, node);
+  return false;
+}
+
+Status ParseMaybeJson(std::string_view rest, Node& node) {
+  if (rest.empty()) return Ok();
+  ZL_ASSIGN_OR_RETURN(bool json, TryJsonForm(rest, node));
+  if (!json) node.args = {std::string(rest)};
+  return Ok();
+}
+
+Status ParseMaybeJsonToList(std::string_view rest, Node& node) {
+  ZL_ASSIGN_OR_RETURN(bool json, TryJsonForm(rest, node));
+  if (!json) ParseWhitespaceDelimited(rest, node);
   return Ok();
 }
 
