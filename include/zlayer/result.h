@@ -74,14 +74,14 @@ Result<T> WithContext(Result<T> result, std::string_view context) {
 #define ZL_CONCAT_(a, b) ZL_CONCAT_INNER_(a, b)
 
 // Returns the error of `expr` (a Result) from the enclosing function.
-#define ZL_RETURN_IF_ERROR(expr)                                     \
-  do {                                                               \
-    auto&& zl_status_ = (expr);                                      \
+#define ZL_RETURN_IF_ERROR(expr)                                            \
+  do {                                                                      \
+    auto&& zl_status_ = (expr);                                             \
     if (!zl_status_) return std::unexpected(std::move(zl_status_).error()); \
   } while (0)
 
-#define ZL_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)            \
-  auto tmp = (expr);                                         \
+#define ZL_ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)           \
+  auto tmp = (expr);                                        \
   if (!tmp) return std::unexpected(std::move(tmp).error()); \
   lhs = std::move(*tmp)
 

@@ -111,9 +111,10 @@ Result<Step> StepInto(int parent_fd, const PathComponents& parent,
 }
 
 // Puts the components of a symlink target in front of what is left to walk.
-void PrependTarget(const std::string& target, std::deque<std::string>& todo) {
+void PrependTarget(const std::string& target,
+                   std::deque<std::string>& pending) {
   PathComponents parts = SplitPath(target);
-  todo.insert(todo.begin(), parts.begin(), parts.end());
+  pending.insert(pending.begin(), parts.begin(), parts.end());
 }
 
 }  // namespace
@@ -172,13 +173,13 @@ std::optional<ResolvedDir> RootResolver::ResolveFast(
 Result<std::optional<ResolvedDir>> RootResolver::Walk(
     const PathComponents& components, ResolveMode mode,
     LayerState* state) const {
-  std::deque<std::string> todo(components.begin(), components.end());
+  std::deque<std::string> pending(components.begin(), components.end());
   std::vector<base::UniqueFd> fds;  // fds[i] is the directory path[0..i]
   PathComponents path;
   int links = 0;
-  while (!todo.empty()) {
-    std::string name = std::move(todo.front());
-    todo.pop_front();
+  while (!pending.empty()) {
+    std::string name = std::move(pending.front());
+    pending.pop_front();
     if (name == ".") continue;
     if (name == "..") {
       if (!path.empty()) {
@@ -205,7 +206,7 @@ Result<std::optional<ResolvedDir>> RootResolver::Walk(
       fds.clear();
       path.clear();
     }
-    PrependTarget(step.target, todo);
+    PrependTarget(step.target, pending);
   }
   if (fds.empty()) {
     ZL_ASSIGN_OR_RETURN(base::UniqueFd root, Dup(root_fd_.get()));
