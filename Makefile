@@ -28,6 +28,7 @@ demo: build
 # Side-by-side benchmarks (medians of RUNS runs, default 5).
 bench: build
 	bash bench/layer_bench.sh $(BUILD_DIR)
+	bash bench/build_bench.sh $(BUILD_DIR)
 
 # Long fuzzing runs of every libFuzzer target (clang-19).
 fuzz: deps

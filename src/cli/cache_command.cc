@@ -1,5 +1,5 @@
-// `zlayer cache`: today the cache is the store's blobs; build-cache entries
-// join when the build engine records them.
+// `zlayer cache`: the store's blobs and the build cache (entries with their
+// layer blobs, RUN --mount=type=cache directories, unpacked snapshots).
 #include <cstdio>
 #include <string>
 
@@ -16,41 +16,76 @@ struct PruneFlags {
   bool all = false;
 };
 
+void PrintRow(const char* type, int64_t entries, const std::string& size) {
+  std::printf("%-14s %8lld %10s\n", type, static_cast<long long>(entries),
+              size.c_str());
+}
+
 Status DiskUsage(const GlobalOptions& global) {
   ZL_ASSIGN_OR_RETURN(store::Store store, OpenStore(global));
   ZL_ASSIGN_OR_RETURN(store::StoreUsage usage, store.DiskUsage());
+  ZL_ASSIGN_OR_RETURN(store::BuildCacheUsage cache, store.GetBuildCacheUsage());
   std::printf("%-14s %8s %10s\n", "TYPE", "ENTRIES", "SIZE");
-  std::printf("%-14s %8lld %10s\n", "images",
-              static_cast<long long>(usage.images), "");
-  std::printf("%-14s %8lld %10s\n", "blobs",
-              static_cast<long long>(usage.blobs),
-              base::FormatSize(usage.bytes).c_str());
-  std::printf("%-14s %8lld %10s\n", "reclaimable",
-              static_cast<long long>(usage.unreferenced_blobs),
-              base::FormatSize(usage.unreferenced_bytes).c_str());
+  PrintRow("images", usage.images, "");
+  PrintRow("blobs", usage.blobs, base::FormatSize(usage.bytes));
+  PrintRow("reclaimable", usage.unreferenced_blobs,
+           base::FormatSize(usage.unreferenced_bytes));
+  // Layer bytes count the blobs only the cache keeps (a part of "blobs").
+  PrintRow("build cache", cache.entries, base::FormatSize(cache.layer_bytes));
+  PrintRow("cache mounts", cache.cache_mounts,
+           base::FormatSize(cache.cache_mount_bytes));
+  PrintRow("snapshots", cache.snapshots,
+           base::FormatSize(cache.snapshot_bytes));
   return Ok();
 }
 
-Status Prune(const GlobalOptions& global, const PruneFlags& flags) {
-  // Age and size limits select among build-cache entries, which do not
-  // exist yet; accepting them would silently do something else.
+Result<store::CachePruneOptions> ParsePruneFlags(const PruneFlags& flags) {
+  store::CachePruneOptions options;
+  options.all = flags.all;
   if (!flags.older_than.empty()) {
-    return Fail(
-        "cache prune: --older-than is not supported yet: the store "
-        "holds no build-cache entries to age out",
-        ErrorKind::kUnsupported);
+    auto age = base::ParseDuration(flags.older_than);
+    if (!age) {
+      return Fail("cache prune: --older-than: " + age.error().message(),
+                  ErrorKind::kUsage);
+    }
+    if (age->count() == 0) {
+      return Fail("cache prune: --older-than: the duration must be positive",
+                  ErrorKind::kUsage);
+    }
+    options.older_than_seconds = age->count();
   }
   if (!flags.keep_storage.empty()) {
-    return Fail(
-        "cache prune: --keep-storage is not supported yet: the store "
-        "holds no build-cache entries to trim",
-        ErrorKind::kUnsupported);
+    auto size = base::ParseSize(flags.keep_storage);
+    if (!size) {
+      return Fail("cache prune: --keep-storage: " + size.error().message(),
+                  ErrorKind::kUsage);
+    }
+    if (*size == 0) {
+      // 0 would mean "no target" to the store; say what to use instead.
+      return Fail(
+          "cache prune: --keep-storage: the size must be positive (use --all "
+          "to drop every entry)",
+          ErrorKind::kUsage);
+    }
+    options.keep_storage = *size;
   }
+  return options;
+}
+
+Status Prune(const GlobalOptions& global, const PruneFlags& flags) {
+  ZL_ASSIGN_OR_RETURN(store::CachePruneOptions options, ParsePruneFlags(flags));
   ZL_ASSIGN_OR_RETURN(store::Store store, OpenStore(global));
-  ZL_ASSIGN_OR_RETURN(store::GcStats stats, store.GarbageCollect());
-  std::printf("Deleted %lld blobs, reclaimed %s\n",
-              static_cast<long long>(stats.blobs_removed),
-              base::FormatSize(stats.bytes_removed).c_str());
+  ZL_ASSIGN_OR_RETURN(store::CachePruneStats stats,
+                      store.PruneBuildCache(options));
+  std::printf(
+      "Deleted %lld cache entries, %lld cache mounts, %lld blobs, %lld "
+      "snapshots, reclaimed %s\n",
+      static_cast<long long>(stats.entries_removed),
+      static_cast<long long>(stats.cache_mounts_removed),
+      static_cast<long long>(stats.gc.blobs_removed),
+      static_cast<long long>(stats.gc.snapshots_removed),
+      base::FormatSize(stats.gc.bytes_removed + stats.gc.snapshot_bytes_removed)
+          .c_str());
   return Ok();
 }
 
@@ -67,12 +102,12 @@ void RegisterCacheCommand(CLI::App& app, Invocation& invocation) {
       "prune", "Drop cache entries and unreferenced blobs");
   auto flags = std::make_shared<PruneFlags>();
   prune->add_option("--older-than", flags->older_than,
-                    "Only entries unused for DURATION (not supported yet)");
+                    "Drop entries unused for DURATION (30m, 12h, 7d)");
   prune->add_option("--keep-storage", flags->keep_storage,
-                    "Keep up to SIZE of cache (not supported yet)");
+                    "Then drop least recently used entries until the cache's "
+                    "layers take at most SIZE (500MB, 2g)");
   prune->add_flag("--all", flags->all,
-                  "Everything not referenced by an image (today the same as "
-                  "without it: every unreferenced blob)");
+                  "Drop every cache entry and cache mount");
   prune->callback([&invocation, flags] {
     invocation.run = [&invocation, flags] {
       return Prune(invocation.global, *flags);

@@ -21,6 +21,9 @@ struct GlobalOptions {
 struct Invocation {
   GlobalOptions global;
   std::function<Status()> run;
+  // A command that succeeded may still want a non-zero exit code (`run`
+  // passes the container's through).
+  int exit_code = 0;
 };
 
 void RegisterVersionCommand(CLI::App& app, Invocation& invocation);
@@ -34,6 +37,8 @@ void RegisterRmiCommand(CLI::App& app, Invocation& invocation);
 void RegisterExportCommand(CLI::App& app, Invocation& invocation);
 void RegisterImportCommand(CLI::App& app, Invocation& invocation);
 void RegisterCacheCommand(CLI::App& app, Invocation& invocation);
+void RegisterBuildCommand(CLI::App& app, Invocation& invocation);
+void RegisterRunCommand(CLI::App& app, Invocation& invocation);
 
 }  // namespace zlayer::cli
 

@@ -39,6 +39,8 @@ int Main(int argc, char** argv) {
   RegisterExportCommand(app, invocation);
   RegisterImportCommand(app, invocation);
   RegisterCacheCommand(app, invocation);
+  RegisterBuildCommand(app, invocation);
+  RegisterRunCommand(app, invocation);
 
   try {
     app.parse(argc, argv);
@@ -59,7 +61,7 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "error: %s\n", status.error().message().c_str());
     return ExitCodeFor(status.error());
   }
-  return 0;
+  return invocation.exit_code;
 }
 
 }  // namespace

@@ -95,6 +95,15 @@ Status EntryWriter::WriteRegular(const Location& where, const LayerEntry& entry,
 Status EntryWriter::WriteDirectory(const ResolvedDir& parent,
                                    const Location& where,
                                    const LayerEntry& entry) {
+  struct stat st;
+  if (options_.overlay_whiteouts &&
+      ::fstatat(where.dir_fd, where.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) ==
+          0 &&
+      !S_ISDIR(st.st_mode)) {
+    // What this layer put here before (a whiteout device, a file) deleted
+    // the lower path, so the lower directory's contents must not show.
+    state_.NoteHidesLower(where.shown);
+  }
   ZL_ASSIGN_OR_RETURN(bool kept, ClearWay(parent, where, true));
   // Private until FinishDirectories sets the header's mode.
   if (!kept && ::mkdirat(where.dir_fd, where.name.c_str(), 0700) != 0) {

@@ -22,7 +22,7 @@ class EntryWriter {
       : options_(options),
         resolver_(resolver),
         state_(state),
-        metadata_(options.privileged) {}
+        metadata_(options.privileged, options.overlay_whiteouts) {}
 
   // Writes `entry` as `name` in `parent`; regular file data comes from
   // `reader`. Device nodes must have been allowed by the caller.

@@ -9,6 +9,7 @@
 #include "extract/entry_writer.h"
 #include "extract/layer_reader.h"
 #include "extract/layer_state.h"
+#include "extract/overlay_whiteout.h"
 #include "extract/removal.h"
 #include "extract/root_resolver.h"
 
@@ -53,6 +54,9 @@ Result<ApplyResult> LayerApplier::Run(LayerReader& reader) {
           applied.error().AddContext("layer entry " + Quote(entry->path)));
     }
   }
+  if (options_.overlay_whiteouts) {
+    ZL_RETURN_IF_ERROR(MarkOpaqueDirectories(resolver_, state_));
+  }
   ZL_RETURN_IF_ERROR(writer_.FinishDirectories());
   ZL_RETURN_IF_ERROR(reader.Finish());
   result_.diff_id = reader.diff_id();
@@ -96,6 +100,9 @@ Status LayerApplier::ApplyEntry(const LayerEntry& entry, LayerReader& reader) {
     case WhiteoutKind::kRemove:
     case WhiteoutKind::kOpaque:
       ++result_.whiteouts;
+      if (options_.overlay_whiteouts) {
+        return WriteOverlayWhiteout(resolver_, state_, name);
+      }
       return ApplyWhiteout(resolver_, state_, name);
   }
   if (name.is_root()) return writer_.WriteRoot(entry);
@@ -139,6 +146,13 @@ Result<ApplyResult> ApplyLayer(const LayerSource& source,
                                const std::string& root,
                                const ExtractOptions& options) {
   std::string context = "apply layer " + source.Describe() + " to " + root;
+  if (options.overlay_whiteouts && !options.privileged) {
+    // Whiteout devices need CAP_MKNOD and trusted.* xattrs CAP_SYS_ADMIN.
+    return Fail(context +
+                    ": overlay whiteouts need root privileges (mknod and "
+                    "trusted.* xattrs)",
+                ErrorKind::kUnsupported);
+  }
   Result<RootResolver> resolver = RootResolver::Open(root, options.use_openat2);
   if (!resolver) return std::unexpected(resolver.error().AddContext(context));
   Result<std::unique_ptr<LayerReader>> reader = LayerReader::Open(source);

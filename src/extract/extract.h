@@ -131,6 +131,17 @@ struct ExtractOptions {
   // Use openat2(RESOLVE_IN_ROOT) when the kernel has it; false forces the
   // portable component-by-component walk (tests cover both).
   bool use_openat2 = true;
+  // Unpack the layer into its own empty directory as an overlayfs lower
+  // layer: a `.wh.NAME` entry becomes a 0/0 character device NAME and
+  // `.wh..wh..opq` sets trusted.overlay.opaque="y" on its directory,
+  // instead of deleting anything (containerd's overlay snapshotter does the
+  // same). Requires root.
+  // A directory that replaces a path the layer itself deleted (a whiteout,
+  // then the directory) is made opaque too, so the result mounted over the
+  // lower layers equals the layer applied onto them; the layer's own
+  // overlayfs xattrs (trusted.overlay.*, user.overlay.*) are dropped.
+  // Without `privileged` ApplyLayer refuses (kUnsupported).
+  bool overlay_whiteouts = false;
 };
 
 struct ApplyResult {

@@ -7,6 +7,8 @@
 //   set.
 // - The symlinks this layer created, which later entries of the same layer
 //   may not be written through.
+// - For overlay_whiteouts: the directories that must hide what lower layers
+//   have at their path (become opaque).
 // - Directory metadata to settle at the end: a directory's mode and times
 //   from its own header, or, for a directory this layer only adds to or
 //   removes from, the times it had before. Creating a child changes the
@@ -20,6 +22,7 @@
 #include <sys/types.h>
 
 #include <map>
+#include <set>
 #include <string>
 #include <unordered_set>
 
@@ -68,10 +71,19 @@ class LayerState {
     return directories_;
   }
 
+  // The directory at `key` replaced or outlived a deletion of the lower
+  // layers' `key` within this layer: an opaque marker for it, a whiteout
+  // of it, or a non-directory of this layer in its place. Only the overlay
+  // mode acts on this (the directory becomes opaque); applied layers have
+  // already deleted the lower contents.
+  void NoteHidesLower(const std::string& key) { hides_lower_.insert(key); }
+  const std::set<std::string>& hides_lower() const { return hides_lower_; }
+
  private:
   bool privileged_;
   std::unordered_set<std::string> upper_;
   std::unordered_set<std::string> symlinks_;
+  std::set<std::string> hides_lower_;
   // Ordered, so that a reverse walk visits children before their parents.
   std::map<std::string, DirRecord> directories_;
 };

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "base/log.h"
+#include "extract/overlay_whiteout.h"
 
 namespace zlayer::extract {
 namespace {
@@ -121,6 +122,11 @@ Status MetadataWriter::ApplyXattrs(const Location& where,
   for (const auto& [name, value] : entry.xattrs) {
     if (IsHostXattr(name)) {
       base::LogWarn("{}: ignoring host-specific xattr {}", where.shown, name);
+      continue;
+    }
+    if (overlay_ && IsOverlayXattr(name)) {
+      base::LogWarn("{}: ignoring overlayfs xattr {} in a layer", where.shown,
+                    name);
       continue;
     }
     if (::lsetxattr(path.c_str(), name.c_str(), value.data(), value.size(),

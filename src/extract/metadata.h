@@ -36,7 +36,10 @@ DirRecord DirRecordFor(const LayerEntry& entry);
 
 class MetadataWriter {
  public:
-  explicit MetadataWriter(bool privileged) : privileged_(privileged) {}
+  // `overlay`: ExtractOptions::overlay_whiteouts, under which the layer's
+  // own overlayfs xattrs are dropped (see overlay_whiteout.h).
+  explicit MetadataWriter(bool privileged, bool overlay = false)
+      : privileged_(privileged), overlay_(overlay) {}
 
   // Everything for a freshly created non-directory: owner, then mode (chown
   // clears setuid and setgid), then xattrs (chown also drops
@@ -59,6 +62,7 @@ class MetadataWriter {
                       const std::string& name, int err);
 
   bool privileged_;
+  bool overlay_;
   bool unsupported_warned_ = false;
 };
 

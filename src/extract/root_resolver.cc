@@ -58,6 +58,7 @@ Result<base::UniqueFd> MakeDirectory(int parent_fd, const std::string& key,
   if (replace && ::unlinkat(parent_fd, name.c_str(), 0) != 0) {
     return FailErrno("remove non-directory " + shown, errno);
   }
+  if (replace && state != nullptr) state->NoteHidesLower(shown);
   if (::mkdirat(parent_fd, name.c_str(), kImplicitDirMode) != 0) {
     return FailErrno("mkdir " + shown, errno);
   }

@@ -179,6 +179,8 @@ Result<std::pair<int64_t, uint64_t>> BlobStore::SweepTemp() const {
   uint64_t bytes = 0;
   ZL_RETURN_IF_ERROR(
       ForEachEntry(temp_dir_, [&](const std::string& name) -> Status {
+        // Builds' scratch space; the Store sweeps its contents.
+        if (name == kWorkDirName) return Ok();
         std::string path = temp_dir_ + "/" + name;
         struct stat st;
         if (::lstat(path.c_str(), &st) != 0) {

@@ -33,6 +33,9 @@ struct BlobListing {
   std::vector<std::string> strays;
 };
 
+// ROOT/tmp/<kWorkDirName>: Store::WorkDir, which SweepTemp leaves alone.
+inline constexpr char kWorkDirName[] = "work";
+
 class BlobStore {
  public:
   explicit BlobStore(std::string root);
@@ -71,8 +74,8 @@ class BlobStore {
 
   // Garbage collection only: deletes one blob (absent is fine).
   Status Remove(const base::Digest& digest) const;
-  // Only under the exclusive root lock: deletes every temporary file and
-  // returns how many there were and their bytes.
+  // Only under the exclusive root lock: deletes every temporary file but
+  // tmp/work (kWorkDirName) and returns how many there were and their bytes.
   Result<std::pair<int64_t, uint64_t>> SweepTemp() const;
 
   std::string root_;

@@ -49,6 +49,23 @@ struct ImageRecord {
   }
 };
 
+struct CacheEntry;  // store.h
+
+// What ImageIndex::PruneCache removes: entries last used before
+// `used_before` (0: none by age), then the least recently used ones until
+// the layer blobs only the cache holds take at most `keep_bytes`
+// (nullopt: no size target); `all` removes every entry.
+struct CachePrunePlan {
+  int64_t used_before = 0;
+  std::optional<uint64_t> keep_bytes;
+  bool all = false;
+};
+
+struct CacheTotals {
+  int64_t entries = 0;
+  uint64_t layer_bytes = 0;  // distinct blobs that only cache entries pin
+};
+
 // What a removal did, for `rmi` to print ("Untagged: ...", "Deleted: ...").
 struct Removal {
   std::vector<std::string> untagged;
@@ -91,6 +108,25 @@ class ImageIndex {
   // Drops the owner's pins; returns how many there were.
   Result<int64_t> DeletePins(const std::string& owner_kind,
                              const std::string& owner_id);
+
+  // Build cache (image_index_cache.cc). PutCacheEntry writes the row with
+  // last_used = stored_at = now and pins its blob as ("cache", key) in one
+  // transaction, replacing an entry with the same key.
+  Status PutCacheEntry(const CacheEntry& entry, int64_t now);
+  // The entry, unless it was stored before `stored_after` (0: any age); a
+  // hit's last_used becomes `now`.
+  Result<std::optional<CacheEntry>> LookupCacheEntry(const std::string& key,
+                                                     int64_t stored_after,
+                                                     int64_t now);
+  Result<std::vector<CacheEntry>> ListCacheEntries();
+  // Removes entries (and their pins) as `plan` says; returns how many.
+  Result<int64_t> PruneCache(const CachePrunePlan& plan);
+  Result<CacheTotals> CacheUsage();
+  Status PutStepRecord(const std::string& location, const std::string& record,
+                       int64_t now);
+  Result<std::optional<std::string>> GetStepRecord(const std::string& location);
+  // The diff_ids of image layers and cache entries: the snapshots to keep.
+  Result<std::unordered_set<std::string>> ReferencedDiffIds();
 
   // Every digest some row references (blob_refcounts), in one snapshot.
   Result<std::unordered_set<std::string>> ReferencedDigests();

@@ -60,8 +60,38 @@ CREATE VIEW blob_refcounts(digest, refs) AS
   GROUP BY digest;
 )sql";
 
-// kMigrations[i] takes the schema from version i to i + 1.
-constexpr std::array<const char*, kSchemaVersion> kMigrations = {kSchemaV1};
+// Version 2: the build cache. An entry's layer blob is pinned in blob_refs
+// as ("cache", key) in the same transaction that writes the row, so GC
+// keeps it; diff_id and blob are '' for a step without a layer. stored_at
+// (when the row was written) decides --cache-ttl expiry: `created` may be
+// a fixed SOURCE_DATE_EPOCH. step_records hold --explain-cache's last
+// inputs per step location.
+constexpr char kSchemaV2[] = R"sql(
+CREATE TABLE build_cache (
+  key TEXT PRIMARY KEY NOT NULL,
+  empty_layer INTEGER NOT NULL,
+  diff_id TEXT NOT NULL,
+  blob TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  created INTEGER NOT NULL,
+  last_used INTEGER NOT NULL,
+  stored_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX build_cache_by_last_used ON build_cache(last_used);
+CREATE INDEX build_cache_by_blob ON build_cache(blob);
+CREATE INDEX build_cache_by_diff_id ON build_cache(diff_id);
+CREATE TABLE step_records (
+  location TEXT PRIMARY KEY NOT NULL,
+  record TEXT NOT NULL,
+  updated INTEGER NOT NULL
+) STRICT;
+)sql";
+
+// kMigrations[i] takes the schema from version i to i + 1. A released
+// step is never edited: files at its version exist.
+constexpr std::array<const char*, kSchemaVersion> kMigrations = {kSchemaV1,
+                                                                 kSchemaV2};
 
 // 0 when the file has no schema_version table yet.
 Result<int> ReadVersion(Database& db) {
@@ -94,28 +124,36 @@ Result<int> SchemaVersion(Database& db) {
 }
 
 Status MigrateSchema(Database& db) {
+  return MigrateSchemaTo(db, kSchemaVersion);
+}
+
+Status MigrateSchemaTo(Database& db, int target) {
+  if (target < 1 || target > kSchemaVersion) {
+    return Fail("no schema version " + std::to_string(target),
+                ErrorKind::kInvalid);
+  }
   // The common case, an up-to-date file, needs no write lock.
   ZL_ASSIGN_OR_RETURN(int current, SchemaVersion(db));
   ZL_RETURN_IF_ERROR(CheckNotNewer(current));
-  if (current == kSchemaVersion) return Ok();
+  if (current >= target) return Ok();
 
   ZL_ASSIGN_OR_RETURN(Transaction txn,
                       Transaction::Begin(db, Transaction::Mode::kImmediate));
   // Another process may have migrated between the check and the lock.
   ZL_ASSIGN_OR_RETURN(int version, ReadVersion(db));
   ZL_RETURN_IF_ERROR(CheckNotNewer(version));
-  if (version == kSchemaVersion) return Ok();
+  if (version >= target) return Ok();
   if (version == 0) {
     ZL_RETURN_IF_ERROR(
         db.Exec("CREATE TABLE schema_version (version INTEGER NOT NULL)"));
   }
-  for (int step = version; step < kSchemaVersion; ++step) {
+  for (int step = version; step < target; ++step) {
     ZL_RETURN_IF_ERROR(db.Exec(kMigrations[step]));
   }
   ZL_RETURN_IF_ERROR(db.Exec("DELETE FROM schema_version"));
   ZL_ASSIGN_OR_RETURN(Statement insert,
                       db.Prepare("INSERT INTO schema_version VALUES (?)"));
-  ZL_RETURN_IF_ERROR(insert.Bind(1, int64_t{kSchemaVersion}).Run());
+  ZL_RETURN_IF_ERROR(insert.Bind(1, int64_t{target}).Run());
   return txn.Commit();
 }
 

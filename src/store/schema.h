@@ -11,11 +11,15 @@
 namespace zlayer::store {
 
 // The version this build writes.
-inline constexpr int kSchemaVersion = 1;
+inline constexpr int kSchemaVersion = 2;
 
 // Brings `db` up to kSchemaVersion. A file from a newer zlayer is refused
 // (kUnsupported) rather than modified.
 Status MigrateSchema(Database& db);
+
+// Brings `db` up to `target` (1..kSchemaVersion) and no further; a file at
+// or past it is left alone. Tests use it to make files of older versions.
+Status MigrateSchemaTo(Database& db, int target);
 
 // The version recorded in `db` (0 for a fresh file).
 Result<int> SchemaVersion(Database& db);

@@ -120,7 +120,8 @@ TEST_F(SqliteTest, MigrationIsIdempotentAndRefusesNewerFiles) {
   EXPECT_EQ(newer.error().kind(), ErrorKind::kUnsupported);
   EXPECT_EQ(newer.error().message(),
             "index.db has schema version 99, newer than this zlayer "
-            "understands (1)");
+            "understands (" +
+                std::to_string(kSchemaVersion) + ")");
 }
 
 }  // namespace

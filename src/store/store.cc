@@ -66,7 +66,7 @@ Result<Store> Store::Open(const std::string& root) {
   // is a crashed writer's. Skipped when someone is writing; GC sweeps too.
   ZL_ASSIGN_OR_RETURN(auto lock, context(RootLock::TryAcquire(
                                      store.LockPath(), LockMode::kExclusive)));
-  if (lock) ZL_RETURN_IF_ERROR(context(store.blobs_.SweepTemp()));
+  if (lock) ZL_RETURN_IF_ERROR(context(store.SweepScratch()));
   return store;
 }
 

@@ -5,6 +5,10 @@
 //   ROOT/tmp/                blobs being written
 //   ROOT/index.db            SQLite index: images, layers, tags, pins
 //   ROOT/lock                flock(2) lock coordinating writers and GC
+//   ROOT/snapshots/<hex>     layers unpacked as overlay lower dirs, by
+//                            diff_id (SnapshotDir)
+//   ROOT/cache-mounts/       RUN --mount=type=cache directories
+//   ROOT/tmp/work/           builds' scratch space (WorkDir)
 //
 // Invariants, which hold after a crash at any point:
 //   1. A file under blobs/sha256 always hashes to its name: blobs are
@@ -26,7 +30,9 @@
 #define ZLAYER_STORE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -50,8 +56,46 @@ struct GcOptions {
 struct GcStats {
   int64_t blobs_removed = 0;
   uint64_t bytes_removed = 0;
-  int64_t temp_files_removed = 0;
+  int64_t temp_files_removed = 0;  // in tmp/ and tmp/work/
+  int64_t snapshots_removed = 0;   // unreferenced or partially written
+  uint64_t snapshot_bytes_removed = 0;
   bool skipped = false;  // another process was writing (GcOptions::wait)
+};
+
+// One build-cache entry: the result of one instruction, keyed by the
+// engine's cache key (hex). A step that changed nothing has no layer.
+struct CacheEntry {
+  std::string key;
+  bool empty_layer = false;
+  base::Digest diff_id;    // uncompressed layer digest (snapshot name)
+  base::Digest blob;       // compressed layer blob in blobs/
+  std::string media_type;  // of the blob
+  int64_t size = 0;        // of the blob
+  int64_t created = 0;     // unix seconds
+  int64_t last_used = 0;   // unix seconds, updated by lookups
+
+  bool operator==(const CacheEntry&) const = default;
+};
+
+struct CachePruneOptions {
+  int64_t older_than_seconds = 0;  // 0: no age limit
+  uint64_t keep_storage = 0;       // 0: no size target
+  bool all = false;                // every entry, and the cache mounts
+};
+
+struct CachePruneStats {
+  int64_t entries_removed = 0;
+  int64_t cache_mounts_removed = 0;
+  GcStats gc;
+};
+
+struct BuildCacheUsage {
+  int64_t entries = 0;
+  uint64_t layer_bytes = 0;  // blobs pinned only by the cache
+  int64_t cache_mounts = 0;
+  uint64_t cache_mount_bytes = 0;
+  int64_t snapshots = 0;
+  uint64_t snapshot_bytes = 0;
 };
 
 struct StoreUsage {
@@ -124,12 +168,48 @@ class Store {
   Result<int64_t> UnpinBlobs(std::string_view owner_kind,
                              std::string_view owner_id);
 
-  // Deletes every blob nothing references and every abandoned temporary
-  // file.
+  // Build cache. PutCacheEntry pins the entry's blob (owner "cache", key);
+  // the blob must be present. LookupCacheEntry ignores entries older than
+  // `max_age_seconds` (0: any age) and refreshes last_used on a hit.
+  // An entry's age counts from when it was stored, and its last_used starts
+  // then: `created` may be a fixed SOURCE_DATE_EPOCH, so neither reads it
+  // (entry.last_used is not stored).
+  Status PutCacheEntry(const CacheEntry& entry);
+  Result<std::optional<CacheEntry>> LookupCacheEntry(std::string_view key,
+                                                     int64_t max_age_seconds);
+  // Removes entries by age (last_used), then least recently used ones
+  // until the cache's layers take at most keep_storage, unpins them and
+  // collects garbage (waiting for writers). With `all`, every entry and
+  // every cache mount goes. The caller must not hold a Lease.
+  Result<CachePruneStats> PruneBuildCache(const CachePruneOptions& options);
+  Result<BuildCacheUsage> GetBuildCacheUsage();
+
+  // What --explain-cache compares against: the last inputs of one step
+  // location (an opaque id and text chosen by the engine).
+  Status PutStepRecord(std::string_view location, std::string_view record);
+  Result<std::optional<std::string>> GetStepRecord(std::string_view location);
+
+  // ROOT/snapshots/<diff_id hex>: layers unpacked as overlay lower dirs.
+  // GC removes snapshots no image layer and no cache entry names.
+  std::string SnapshotDir(const base::Digest& diff_id) const;
+  // ROOT/cache-mounts: RUN --mount=type=cache directories.
+  std::string CacheMountsDir() const { return root_ + "/cache-mounts"; }
+  // ROOT/tmp/work: scratch space on the store's filesystem for build
+  // snapshots (uppers and work dirs), cleaned like tmp/.
+  std::string WorkDir() const { return root_ + "/tmp/work"; }
+
+  // Deletes every blob nothing references, every abandoned temporary file
+  // (tmp/, tmp/work/) and every snapshot no image layer or cache entry
+  // names, and partially written ones.
   Result<GcStats> GarbageCollect(GcOptions options = {});
   Result<StoreUsage> DiskUsage();
   // Re-hashes every blob and cross-checks the index against the files.
   Result<VerifyReport> VerifyAll();
+
+  // Unix seconds for the build cache's times; tests substitute a clock.
+  void SetClockForTesting(std::function<int64_t()> clock) {
+    clock_ = std::move(clock);
+  }
 
  private:
   Store(std::string root, std::unique_ptr<ImageIndex> index)
@@ -141,6 +221,13 @@ class Store {
   template <typename T>
   Result<T> InStore(Result<T> result) const;
 
+  int64_t Now() const;
+  // Only under the exclusive root lock.
+  Result<int64_t> SweepScratch() const;
+  Status CollectUnderLock(GcStats& stats);
+  Status CollectSnapshots(GcStats& stats);
+  Result<int64_t> RemoveCacheMounts();
+
   Result<base::Digest> Resolve(std::string_view ref);
   Result<ImageRecord> BuildRecord(std::string_view manifest,
                                   std::string_view config);
@@ -148,6 +235,7 @@ class Store {
   std::string root_;
   BlobStore blobs_;
   std::unique_ptr<ImageIndex> index_;
+  std::function<int64_t()> clock_;
 };
 
 template <typename T>

@@ -1,9 +1,65 @@
 // Store-wide maintenance: garbage collection, disk usage and verification.
 #include <map>
 
+#include "base/temp_dir.h"
 #include "store/store.h"
+#include "store/tree_usage.h"
 
 namespace zlayer::store {
+
+Result<int64_t> Store::SweepScratch() const {
+  ZL_ASSIGN_OR_RETURN(auto swept, blobs_.SweepTemp());
+  // Builds' upper and work directories: overlay whiteout devices and
+  // read-only directories are common there, which RemoveTree copes with.
+  std::string work = WorkDir();
+  ZL_ASSIGN_OR_RETURN(auto names, ListDirectory(work));
+  for (const std::string& name : names) {
+    ZL_RETURN_IF_ERROR(base::RemoveTree(work + "/" + name));
+  }
+  return swept.first + static_cast<int64_t>(names.size());
+}
+
+Status Store::CollectSnapshots(GcStats& stats) {
+  std::string dir = root_ + "/snapshots";
+  ZL_ASSIGN_OR_RETURN(auto names, InStore(ListDirectory(dir)));
+  if (names.empty()) return Ok();
+  ZL_ASSIGN_OR_RETURN(auto referenced, InStore(index_->ReferencedDiffIds()));
+  for (const std::string& name : names) {
+    // Unpacks and adoptions in progress use such names; with the lock held
+    // exclusively none is in progress.
+    bool partial = name.starts_with('.') || name.starts_with("tmp-");
+    if (!partial) {
+      auto diff_id = base::Digest::FromHex(name);
+      // A name that is no diff_id is not ours to judge.
+      if (!diff_id || referenced.contains(diff_id->ToString())) continue;
+    }
+    std::string path = dir + "/" + name;
+    ZL_ASSIGN_OR_RETURN(uint64_t bytes, InStore(MeasureTree(path)));
+    ZL_RETURN_IF_ERROR(InStore(base::RemoveTree(path)));
+    ++stats.snapshots_removed;
+    stats.snapshot_bytes_removed += bytes;
+  }
+  return Ok();
+}
+
+Status Store::CollectUnderLock(GcStats& stats) {
+  // No writer holds the lock now, so no blob can gain a reference until we
+  // release it: whatever the index does not reference is garbage.
+  ZL_ASSIGN_OR_RETURN(auto referenced, InStore(index_->ReferencedDigests()));
+  ZL_ASSIGN_OR_RETURN(BlobListing listing, InStore(blobs_.List()));
+  for (const BlobEntry& blob : listing.blobs) {
+    if (referenced.contains(blob.digest.ToString())) continue;
+    ZL_RETURN_IF_ERROR(InStore(blobs_.Remove(blob.digest)));
+    ++stats.blobs_removed;
+    stats.bytes_removed += blob.size;
+  }
+  if (stats.blobs_removed > 0) {
+    ZL_RETURN_IF_ERROR(InStore(SyncDirectory(root_ + "/blobs/sha256")));
+  }
+  ZL_ASSIGN_OR_RETURN(stats.temp_files_removed, InStore(SweepScratch()));
+  // Builds hold a Lease while they use snapshots, so none is in use now.
+  return CollectSnapshots(stats);
+}
 
 Result<GcStats> Store::GarbageCollect(GcOptions options) {
   GcStats stats;
@@ -20,21 +76,7 @@ Result<GcStats> Store::GarbageCollect(GcOptions options) {
     }
     lock = std::move(*attempt);
   }
-  // No writer holds the lock now, so no blob can gain a reference until we
-  // release it: whatever the index does not reference is garbage.
-  ZL_ASSIGN_OR_RETURN(auto referenced, InStore(index_->ReferencedDigests()));
-  ZL_ASSIGN_OR_RETURN(BlobListing listing, InStore(blobs_.List()));
-  for (const BlobEntry& blob : listing.blobs) {
-    if (referenced.contains(blob.digest.ToString())) continue;
-    ZL_RETURN_IF_ERROR(InStore(blobs_.Remove(blob.digest)));
-    ++stats.blobs_removed;
-    stats.bytes_removed += blob.size;
-  }
-  if (stats.blobs_removed > 0) {
-    ZL_RETURN_IF_ERROR(InStore(SyncDirectory(root_ + "/blobs/sha256")));
-  }
-  ZL_ASSIGN_OR_RETURN(auto swept, InStore(blobs_.SweepTemp()));
-  stats.temp_files_removed = swept.first;
+  ZL_RETURN_IF_ERROR(CollectUnderLock(stats));
   return stats;
 }
 
@@ -82,6 +124,21 @@ void CheckImageBlobs(const ImageRecord& image,
   }
 }
 
+void CheckCacheBlob(const CacheEntry& entry,
+                    const std::map<base::Digest, uint64_t>& sizes,
+                    std::vector<std::string>& problems) {
+  if (entry.empty_layer) return;
+  std::string where =
+      "cache entry " + entry.key + ": layer " + entry.blob.ToString();
+  auto it = sizes.find(entry.blob);
+  if (it == sizes.end()) {
+    problems.push_back(where + " is missing");
+  } else if (it->second != static_cast<uint64_t>(entry.size)) {
+    problems.push_back(where + " has " + std::to_string(it->second) +
+                       " bytes, the index says " + std::to_string(entry.size));
+  }
+}
+
 }  // namespace
 
 Result<VerifyReport> Store::VerifyAll() {
@@ -90,6 +147,7 @@ Result<VerifyReport> Store::VerifyAll() {
   VerifyReport report;
   ZL_ASSIGN_OR_RETURN(report.problems, InStore(index_->CheckIntegrity()));
   ZL_ASSIGN_OR_RETURN(auto images, InStore(index_->ListImages()));
+  ZL_ASSIGN_OR_RETURN(auto entries, InStore(index_->ListCacheEntries()));
   ZL_ASSIGN_OR_RETURN(auto referenced, InStore(index_->ReferencedDigests()));
   ZL_ASSIGN_OR_RETURN(BlobListing listing, InStore(blobs_.List()));
   std::map<base::Digest, uint64_t> sizes;
@@ -108,6 +166,9 @@ Result<VerifyReport> Store::VerifyAll() {
   }
   for (const ImageRecord& image : images) {
     CheckImageBlobs(image, sizes, report.problems);
+  }
+  for (const CacheEntry& entry : entries) {
+    CheckCacheBlob(entry, sizes, report.problems);
   }
   for (const std::string& text : referenced) {
     auto digest = base::Digest::Parse(text);

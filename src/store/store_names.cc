@@ -1,6 +1,4 @@
 // Store operations on names: tagging, removal and resolving references.
-#include <ctime>
-
 #include "store/image_name.h"
 #include "store/store.h"
 
@@ -10,8 +8,6 @@ namespace {
 std::unexpected<Error> NoSuchImage(std::string_view ref) {
   return Fail("no such image: " + std::string(ref), ErrorKind::kNotFound);
 }
-
-int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
 
 }  // namespace
 

@@ -1,12 +1,16 @@
 // The command-line contract of the image commands: exit codes, refused
 // options, and output shapes scripts rely on.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "base/file_io.h"
 #include "base/temp_dir.h"
 #include "extract/tar_testing.h"
+#include "store/store.h"
 #include "tests/integration/cli_runner.h"
 
 namespace zlayer::integration {
@@ -33,16 +37,72 @@ class CliContractTest : public ::testing::Test {
   std::string root_;
 };
 
-TEST_F(CliContractTest, PruneRefusesLimitsItCannotApplyYet) {
-  for (const auto& flag : {std::vector<std::string>{"--older-than", "1h"},
-                           std::vector<std::string>{"--keep-storage", "1GB"}}) {
-    CommandResult r = RunZlayer(root_, {"cache", "prune", flag[0], flag[1]});
-    EXPECT_EQ(r.exit_code, 1) << flag[0];
-    EXPECT_NE(r.err.find(flag[0] + " is not supported yet"), std::string::npos)
-        << r.err;
+TEST_F(CliContractTest, PruneAppliesAgeAndSizeLimits) {
+  // Two cache entries with 3000-byte layers, as builds leave them.
+  {
+    store::Store store = store::Store::Open(root_).value();
+    for (const std::string& key : {"older", "newer"}) {
+      // last_used has whole seconds.
+      if (key == "newer") std::this_thread::sleep_for(std::chrono::seconds(1));
+      std::string bytes(3000, key[0]);
+      auto lease = store.AcquireLease().value();
+      store::CacheEntry entry{.key = key,
+                              .diff_id = base::Digest::Of("diff " + key),
+                              .blob = store.blobs().Put(lease, bytes).value(),
+                              .media_type = "m",
+                              .size = 3000};
+      ASSERT_TRUE(store.PutCacheEntry(entry));
+      ASSERT_TRUE(store.LookupCacheEntry(key, 0));  // orders their last use
+    }
   }
+  CommandResult du = RunZlayer(root_, {"cache", "du"});
+  ASSERT_EQ(du.exit_code, 0) << du.err;
+  EXPECT_NE(du.out.find("build cache           2        6kB"),
+            std::string::npos)
+      << du.out;
+  EXPECT_NE(du.out.find("cache mounts"), std::string::npos) << du.out;
+  EXPECT_NE(du.out.find("snapshots"), std::string::npos) << du.out;
+
+  // Both were used just now.
+  CommandResult aged =
+      RunZlayer(root_, {"cache", "prune", "--older-than", "1h"});
+  ASSERT_EQ(aged.exit_code, 0) << aged.err;
+  EXPECT_NE(aged.out.find("Deleted 0 cache entries"), std::string::npos)
+      << aged.out;
+  CommandResult trimmed =
+      RunZlayer(root_, {"cache", "prune", "--keep-storage", "4000"});
+  ASSERT_EQ(trimmed.exit_code, 0) << trimmed.err;
+  EXPECT_NE(
+      trimmed.out.find("Deleted 1 cache entries, 0 cache mounts, 1 blobs"),
+      std::string::npos)
+      << trimmed.out;
+  {
+    store::Store store = store::Store::Open(root_).value();
+    EXPECT_TRUE(store.LookupCacheEntry("newer", 0).value());
+  }
+  ASSERT_EQ(::mkdir((root_ + "/cache-mounts").c_str(), 0755), 0);
+  ASSERT_EQ(::mkdir((root_ + "/cache-mounts/apt").c_str(), 0755), 0);
   CommandResult all = RunZlayer(root_, {"cache", "prune", "--all"});
-  EXPECT_EQ(all.exit_code, 0) << all.err;
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_NE(all.out.find("Deleted 1 cache entries, 1 cache mounts, 1 blobs"),
+            std::string::npos)
+      << all.out;
+  du = RunZlayer(root_, {"cache", "du"});
+  EXPECT_NE(du.out.find("build cache           0"), std::string::npos)
+      << du.out;
+}
+
+TEST_F(CliContractTest, PruneRejectsBadLimitsNamingTheFlag) {
+  for (const auto& flag : {std::vector<std::string>{"--older-than", "1y"},
+                           std::vector<std::string>{"--older-than", "0"},
+                           std::vector<std::string>{"--keep-storage", "lots"},
+                           std::vector<std::string>{"--keep-storage", "0"}}) {
+    CommandResult r = RunZlayer(root_, {"cache", "prune", flag[0], flag[1]});
+    EXPECT_EQ(r.exit_code, 2) << flag[0] << " " << flag[1];
+    EXPECT_NE(r.err.find("cache prune: " + flag[0] + ": "), std::string::npos)
+        << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
 }
 
 TEST_F(CliContractTest, ImagesShowsNamesIdsAndRealSizes) {

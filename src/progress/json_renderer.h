@@ -1,0 +1,27 @@
+// The JSON-lines renderer (--progress=json), internal to the module.
+#ifndef ZLAYER_PROGRESS_JSON_RENDERER_H_
+#define ZLAYER_PROGRESS_JSON_RENDERER_H_
+
+#include <mutex>
+
+#include "progress/events.h"
+
+namespace zlayer::progress {
+
+// EventToJson plus a newline per event, each line in one write(2) under a
+// lock, so lines from concurrent stages never interleave (and a reader of a
+// pipe sees whole lines whenever they fit PIPE_BUF).
+class JsonRenderer final : public EventSink {
+ public:
+  explicit JsonRenderer(int fd) : fd_(fd) {}
+  void Emit(const Event& event) override;
+
+ private:
+  const int fd_;
+  std::mutex mu_;
+  bool broken_ = false;
+};
+
+}  // namespace zlayer::progress
+
+#endif  // ZLAYER_PROGRESS_JSON_RENDERER_H_
