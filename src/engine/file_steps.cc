@@ -130,6 +130,11 @@ Status StageRunner::ExecuteCopy(const plan::Step& step,
     ZL_ASSIGN_OR_RETURN(sandbox::Credentials owner,
                         sandbox::ResolveUser(users_root, chown, false));
     request.chown = copy::Owner{.uid = owner.uid, .gid = owner.gid};
+    // BuildKit's readUser: a bare numeric --chown is uid and gid alike,
+    // whatever /etc/passwd says (a bare name takes the passwd group).
+    if (chown.find(':') == std::string::npos && IsNumericOwner(chown)) {
+      request.chown->gid = request.chown->uid;
+    }
   }
   ZL_ASSIGN_OR_RETURN(SourceView view, OpenSource(step.copy_source));
   Status copied = copy::Copy(*view.tree, request, merged);

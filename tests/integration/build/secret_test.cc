@@ -26,16 +26,14 @@ class SecretTest : public BuildFixture {};
 TEST_F(SecretTest, SecretIsUsableButNeverStored) {
   std::string secret_file = temp_.path() + "/token";
   std::ofstream(secret_file) << kSecret;
+  // The Dockerfile never names the value: it only reaches RUN.
   WriteContext("Dockerfile",
                "FROM zlayer-test/busybox\n"
                "RUN --mount=type=secret,id=token "
-               "test \"$(cat /run/secrets/token)\" = " +
-                   std::string(kSecret) +
-                   " && cat /run/secrets/token && "
-                   "wc -c < /run/secrets/token > /size\n"
-                   "RUN --mount=type=secret,id=token,env=TOKEN "
-                   "test \"$TOKEN\" = " +
-                   kSecret + " && echo ok > /env-ok\n");
+               "cat /run/secrets/token && "
+               "wc -c < /run/secrets/token > /size\n"
+               "RUN --mount=type=secret,id=token,env=TOKEN "
+               "test \"${#TOKEN}\" = 19 && echo ok > /env-ok\n");
   CommandResult built = Build({"--secret", "id=token,src=" + secret_file, "-o",
                                "type=local,dest=" + temp_.path() + "/out"});
   ASSERT_EQ(built.exit_code, 0) << built.err << built.out;

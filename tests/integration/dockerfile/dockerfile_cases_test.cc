@@ -40,6 +40,12 @@ bool BuildahOnly() {
   return value != nullptr && std::string(value) == "1";
 }
 
+// A developer's switch for a quick zlayer-only run; CI never sets it.
+bool NativeOnly() {
+  const char* value = std::getenv("ZLAYER_ITEST_NATIVE_ONLY");
+  return value != nullptr && std::string(value) == "1";
+}
+
 // Git keeps neither owners nor modes beyond the x bit, and a checkout
 // follows the umask; COPY carries modes into the image, so fix them.
 void NormalizeModes(const std::string& dir) {
@@ -331,6 +337,10 @@ TEST_P(DockerfileCaseTest, Build) {
   if (case_.spec.buildah_skip) {
     std::cerr << "buildah comparison skipped: " << *case_.spec.buildah_skip
               << "\n";
+    return;
+  }
+  if (NativeOnly()) {
+    std::cerr << "buildah comparison skipped: ZLAYER_ITEST_NATIVE_ONLY=1\n";
     return;
   }
   if (!HaveTool("buildah")) {
