@@ -191,10 +191,11 @@ Status Build(const GlobalOptions& global, const BuildFlags& flags) {
   options.no_cache = flags.no_cache;
   options.layers = flags.layers == "true";
   if (!flags.cache_ttl.empty()) {
-    ZL_ASSIGN_OR_RETURN(
-        std::chrono::seconds ttl,
-        WithContext(base::ParseDuration(flags.cache_ttl), "--cache-ttl"));
-    options.cache_ttl_seconds = ttl.count();
+    auto ttl = base::ParseDuration(flags.cache_ttl);
+    if (!ttl) {
+      return Fail("--cache-ttl: " + ttl.error().message(), ErrorKind::kUsage);
+    }
+    options.cache_ttl_seconds = ttl->count();
   }
   options.explain_cache = flags.explain_cache;
   options.squash = flags.squash;

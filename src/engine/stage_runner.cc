@@ -108,7 +108,11 @@ Result<StageResult> StageRunner::Run() {
       failed_step_ = step.index;
       Error error = std::move(status).error();
       if (error.kind() != ErrorKind::kCancelled) {
-        error.AddContext(Location(step));
+        // copy/ names the instruction itself ("COPY failed: ...").
+        bool named = error.message().starts_with("COPY failed") ||
+                     error.message().starts_with("ADD failed");
+        error.AddContext(named && !step.file.empty() ? step.file
+                                                     : Location(step));
       }
       return std::unexpected(std::move(error));
     }
