@@ -35,13 +35,7 @@ Result<int> RunImage(store::Store& store, const RunImageOptions& options) {
   ZL_ASSIGN_OR_RETURN(std::string config_text, store.blobs().Read(image.id));
   ZL_ASSIGN_OR_RETURN(oci::ImageConfig config,
                       oci::ParseImageConfig(config_text));
-  std::vector<LayerRef> layers;
-  for (const store::LayerRecord& layer : image.layers) {
-    layers.push_back(LayerRef{.diff_id = layer.diff_id,
-                              .blob = layer.digest,
-                              .media_type = layer.media_type,
-                              .size = layer.size});
-  }
+  std::vector<LayerRef> layers = LayersOf(image);
   ZL_ASSIGN_OR_RETURN(store::Lease lease, store.AcquireLease());
   Snapshots snapshots(store);
   ZL_ASSIGN_OR_RETURN(std::vector<std::string> lowers,

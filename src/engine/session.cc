@@ -104,14 +104,7 @@ const StageResult* Session::Wait(int stage) {
 Result<std::vector<LayerRef>> Session::ImageLayers(
     const std::string& image_id) {
   ZL_ASSIGN_OR_RETURN(store::ImageRecord image, store_.GetImage(image_id));
-  std::vector<LayerRef> layers;
-  for (const store::LayerRecord& layer : image.layers) {
-    layers.push_back(LayerRef{.diff_id = layer.diff_id,
-                              .blob = layer.digest,
-                              .media_type = layer.media_type,
-                              .size = layer.size});
-  }
-  return layers;
+  return LayersOf(image);
 }
 
 }  // namespace zlayer::engine

@@ -21,6 +21,17 @@ bool IsDir(const std::string& path) {
 
 }  // namespace
 
+std::vector<LayerRef> LayersOf(const store::ImageRecord& image) {
+  std::vector<LayerRef> layers;
+  for (const store::LayerRecord& layer : image.layers) {
+    layers.push_back(LayerRef{.diff_id = layer.diff_id,
+                              .blob = layer.digest,
+                              .media_type = layer.media_type,
+                              .size = layer.size});
+  }
+  return layers;
+}
+
 std::mutex& Snapshots::LockFor(const base::Digest& diff_id) {
   std::lock_guard<std::mutex> lock(mu_);
   auto& slot = locks_[std::string(diff_id.hex())];

@@ -26,6 +26,9 @@ struct LayerRef {
   bool operator==(const LayerRef&) const = default;
 };
 
+// The layers of a stored image, base first.
+std::vector<LayerRef> LayersOf(const store::ImageRecord& image);
+
 class Snapshots {
  public:
   explicit Snapshots(store::Store& store) : store_(store) {}

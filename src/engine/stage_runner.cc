@@ -346,14 +346,23 @@ Result<StepOutcome> StageRunner::CommitUpper(const std::string& upper) {
   return outcome;
 }
 
+Result<const StageResult*> StageRunner::WaitForStage(
+    const plan::SourceRef& source) {
+  const StageResult* result = session_.Wait(source.stage);
+  if (result == nullptr) {
+    const plan::PlannedStage& stage = session_.plan().stages[source.stage];
+    return Fail(
+        "stage " +
+        (stage.name.empty() ? std::to_string(stage.index) : stage.name) +
+        " failed");
+  }
+  return result;
+}
+
 Result<std::string> StageRunner::SourceIdentity(const plan::SourceRef& source) {
   switch (source.kind) {
     case plan::SourceKind::kStage: {
-      const StageResult* result = session_.Wait(source.stage);
-      if (result == nullptr) {
-        return Fail("stage " + session_.plan().stages[source.stage].name +
-                    " failed");
-      }
+      ZL_ASSIGN_OR_RETURN(const StageResult* result, WaitForStage(source));
       return "stage:" + result->key;
     }
     case plan::SourceKind::kImage:
@@ -370,11 +379,7 @@ Result<std::vector<LayerRef>> StageRunner::SourceLayers(
     const plan::SourceRef& source) {
   switch (source.kind) {
     case plan::SourceKind::kStage: {
-      const StageResult* result = session_.Wait(source.stage);
-      if (result == nullptr) {
-        return Fail("stage " + session_.plan().stages[source.stage].name +
-                    " failed");
-      }
+      ZL_ASSIGN_OR_RETURN(const StageResult* result, WaitForStage(source));
       return result->layers;
     }
     case plan::SourceKind::kImage:

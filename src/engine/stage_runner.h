@@ -43,6 +43,7 @@ class StageRunner {
   // Cache-key input digest for COPY/ADD or RUN's bind mounts.
   Result<std::string> InputsDigest(const plan::Step& step,
                                    std::vector<copy::InputFile>* files);
+  Result<const StageResult*> WaitForStage(const plan::SourceRef& source);
   Result<std::string> SourceIdentity(const plan::SourceRef& source);
   Result<std::vector<LayerRef>> SourceLayers(const plan::SourceRef& source);
   // Mounts a read-only view of a stage or image (the context is used in
