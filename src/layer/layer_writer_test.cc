@@ -164,6 +164,27 @@ TEST(LayerWriterTest, GzipIsAValidMultiMemberStream) {
   EXPECT_EQ(Shell("tar -tzf " + path + " | wc -l"), "53\n");
 }
 
+TEST(LayerWriterTest, IncompressibleBlocksAreStoredAndStillValidGzip) {
+  TestTree tree;
+  std::mt19937_64 rng(7);
+  std::string random(4 << 20, '\0');
+  for (char& c : random) c = static_cast<char>(rng());
+  tree.File("random.bin", random);
+  tree.File("text.txt", Words(2 << 20, 5));
+  auto dir = base::TempDir::Create();
+  LayerResult result;
+  std::string path =
+      WriteToFile(TreeOf(tree), With(Compression::kGzip), dir->path(), result);
+  // The random part is stored (about its own size, plus block headers),
+  // the text part still compressed.
+  EXPECT_LT(result.compressed_size, random.size() + (2 << 20) / 2);
+  EXPECT_GT(result.compressed_size, random.size());
+  Shell("gzip -t " + path);
+  EXPECT_EQ(Sha256Sum("gzip -dc " + path), result.diff_id.ToString());
+  auto again = Write(TreeOf(tree), With(Compression::kGzip, 1));
+  EXPECT_EQ(again.result.digest, result.digest) << "still deterministic";
+}
+
 TEST(LayerWriterTest, ZstdDecompressesWithTheZstdTool) {
   if (!HaveTool("zstd")) GTEST_SKIP() << "zstd is not installed";
   TestTree tree;
