@@ -39,6 +39,8 @@ void RegisterImportCommand(CLI::App& app, Invocation& invocation);
 void RegisterCacheCommand(CLI::App& app, Invocation& invocation);
 void RegisterBuildCommand(CLI::App& app, Invocation& invocation);
 void RegisterRunCommand(CLI::App& app, Invocation& invocation);
+void RegisterLoginCommand(CLI::App& app, Invocation& invocation);
+void RegisterLogoutCommand(CLI::App& app, Invocation& invocation);
 
 }  // namespace zlayer::cli
 

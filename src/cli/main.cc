@@ -41,6 +41,8 @@ int Main(int argc, char** argv) {
   RegisterCacheCommand(app, invocation);
   RegisterBuildCommand(app, invocation);
   RegisterRunCommand(app, invocation);
+  RegisterLoginCommand(app, invocation);
+  RegisterLogoutCommand(app, invocation);
 
   try {
     app.parse(argc, argv);
