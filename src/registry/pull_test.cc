@@ -1,0 +1,283 @@
+#include "registry/pull.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/temp_dir.h"
+#include "oci/index.h"
+#include "registry/push.h"
+#include "registry/registry_server.h"
+#include "store/store_testing.h"
+
+namespace zlayer::registry {
+namespace {
+
+using store::testing::Import;
+using store::testing::MakeTestImage;
+using store::testing::TestImage;
+using testing::RegistryServer;
+
+// MakeTestImage's image, rebuilt for another platform.
+TestImage ForPlatform(TestImage image, const oci::Platform& platform) {
+  auto config = oci::ParseImageConfig(image.config);
+  auto manifest = oci::ParseManifest(image.manifest);
+  config->architecture = platform.architecture;
+  config->os = platform.os;
+  config->variant = platform.variant;
+  image.config = oci::SerializeImageConfig(*config);
+  image.id = base::Digest::Of(image.config);
+  manifest->config = oci::DescribeContent(oci::kOciConfig, image.config);
+  image.manifest = oci::SerializeManifest(*manifest);
+  image.manifest_digest = base::Digest::Of(image.manifest);
+  return image;
+}
+
+std::vector<base::Digest> LayerDigests(const store::ImageRecord& image) {
+  std::vector<base::Digest> out;
+  for (const store::LayerRecord& layer : image.layers) {
+    out.push_back(layer.digest);
+  }
+  return out;
+}
+
+class PullTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto server = RegistryServer::StartOpen();
+    ASSERT_TRUE(server) << server.error().message();
+    server_ = std::move(*server).release();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  void SetUp() override {
+    auto dir = base::TempDir::Create();
+    ASSERT_TRUE(dir) << dir.error().message();
+    dir_ = std::move(*dir);
+    auto source = store::Store::Open(dir_.path() + "/source");
+    ASSERT_TRUE(source) << source.error().message();
+    source_.emplace(std::move(*source));
+    auto target = store::Store::Open(dir_.path() + "/target");
+    ASSERT_TRUE(target) << target.error().message();
+    target_.emplace(std::move(*target));
+  }
+  static std::string Ref(const std::string& repo_and_tag) {
+    return server_->host() + "/" + repo_and_tag;
+  }
+  static PullOptions Options() {
+    PullOptions options;
+    options.client.retry_base = std::chrono::milliseconds(1);
+    return options;
+  }
+  // Stores `image` in the source store and pushes it to `ref`.
+  void Publish(const TestImage& image, const std::string& ref) {
+    auto stored = Import(*source_, image);
+    ASSERT_TRUE(stored) << stored.error().message();
+    PushOptions options;
+    options.client = Options().client;
+    auto pushed = Push(*source_, image.id.ToString(), ref, options);
+    ASSERT_TRUE(pushed) << pushed.error().message();
+    ASSERT_EQ(pushed->manifest_digest, image.manifest_digest.ToString());
+  }
+  void ExpectNoImages() {
+    auto images = target_->ListImages();
+    ASSERT_TRUE(images) << images.error().message();
+    EXPECT_TRUE(images->empty());
+  }
+
+  static RegistryServer* server_;
+  base::TempDir dir_;
+  std::optional<store::Store> source_;
+  std::optional<store::Store> target_;
+};
+RegistryServer* PullTest::server_ = nullptr;
+
+TEST_F(PullTest, PullsWhatWasPushed) {
+  TestImage image =
+      MakeTestImage({"base layer", "middle layer", "top layer"}, "pull-rt");
+  Publish(image, Ref("round/app:v1"));
+
+  auto pulled = Pull(*target_, Ref("round/app:v1"), Options());
+  ASSERT_TRUE(pulled) << pulled.error().message();
+  EXPECT_EQ(pulled->id, image.id);
+  EXPECT_EQ(pulled->manifest_digest, image.manifest_digest);
+  auto local = source_->GetImage(image.id.ToString());
+  ASSERT_TRUE(local);
+  EXPECT_EQ(LayerDigests(*pulled), LayerDigests(*local));
+  EXPECT_EQ(pulled->tags, std::vector<std::string>{Ref("round/app:v1")});
+  auto verify = target_->VerifyAll();
+  ASSERT_TRUE(verify) << verify.error().message();
+  EXPECT_TRUE(verify->ok());
+
+  // Pulling again (present layers are not fetched) gives the same image.
+  auto again = Pull(*target_, Ref("round/app:v1"), Options());
+  ASSERT_TRUE(again) << again.error().message();
+  EXPECT_EQ(again->id, image.id);
+}
+
+TEST_F(PullTest, DockerHubStyleShortNamesUseTheDefaultRegistry) {
+  TestImage image = MakeTestImage({"short"}, "pull-short");
+  Publish(image, Ref("shortname:v2"));
+  PullOptions options = Options();
+  options.default_registry = server_->host();
+  auto pulled = Pull(*target_, "shortname:v2", options);
+  ASSERT_TRUE(pulled) << pulled.error().message();
+  EXPECT_EQ(pulled->id, image.id);
+}
+
+TEST_F(PullTest, UnknownTagIsNotFoundAndStoresNothing) {
+  TestImage image = MakeTestImage({"exists"}, "pull-missing");
+  Publish(image, Ref("missing/app:v1"));
+  auto pulled = Pull(*target_, Ref("missing/app:nope"), Options());
+  ASSERT_FALSE(pulled);
+  EXPECT_EQ(pulled.error().kind(), ErrorKind::kNotFound);
+  EXPECT_NE(pulled.error().message().find("missing/app:nope"),
+            std::string::npos)
+      << pulled.error().message();
+  ExpectNoImages();
+}
+
+TEST_F(PullTest, ALayerThatFailsLeavesNoImage) {
+  TestImage image = MakeTestImage({"fine layer", "lost layer"}, "pull-lost");
+  Publish(image, Ref("lost/app:v1"));
+  std::string hex(base::Digest::Of("lost layer").hex());
+  std::string data = server_->storage_dir() +
+                     "/docker/registry/v2/blobs/sha256/" + hex.substr(0, 2) +
+                     "/" + hex + "/data";
+  ASSERT_EQ(::unlink(data.c_str()), 0) << data;
+
+  PullOptions options = Options();
+  options.client.max_retries = 1;
+  auto pulled = Pull(*target_, Ref("lost/app:v1"), options);
+  ASSERT_FALSE(pulled);
+  EXPECT_NE(pulled.error().message().find("lost/app:v1"), std::string::npos)
+      << pulled.error().message();
+  EXPECT_NE(pulled.error().message().find(hex), std::string::npos)
+      << pulled.error().message();
+  ExpectNoImages();
+  auto has = target_->blobs().Has(base::Digest::Of("lost layer"));
+  ASSERT_TRUE(has);
+  EXPECT_FALSE(*has);
+  // What did arrive is unreferenced, and garbage collection takes it.
+  auto gc = target_->GarbageCollect();
+  ASSERT_TRUE(gc) << gc.error().message();
+  auto usage = target_->DiskUsage();
+  ASSERT_TRUE(usage) << usage.error().message();
+  EXPECT_EQ(usage->blobs, 0);
+}
+
+TEST_F(PullTest, ByDigestStoresTheImageWithoutATag) {
+  TestImage image = MakeTestImage({"pinned"}, "pull-digest");
+  Publish(image, Ref("digest/app:v1"));
+  auto pulled =
+      Pull(*target_, Ref("digest/app@" + image.manifest_digest.ToString()),
+           Options());
+  ASSERT_TRUE(pulled) << pulled.error().message();
+  EXPECT_EQ(pulled->id, image.id);
+  EXPECT_EQ(pulled->manifest_digest, image.manifest_digest);
+  EXPECT_TRUE(pulled->tags.empty());
+}
+
+TEST_F(PullTest, PicksThePlatformFromAnIndex) {
+  oci::Platform amd64{.architecture = "amd64", .os = "linux"};
+  oci::Platform arm64{.architecture = "arm64", .os = "linux", .variant = "v8"};
+  TestImage base = MakeTestImage({"shared", "amd64 only"}, "pull-index");
+  TestImage amd = ForPlatform(base, amd64);
+  TestImage arm =
+      ForPlatform(MakeTestImage({"shared", "arm64 only"}, "pull-index"), arm64);
+  Publish(amd, Ref("multi/app:amd64"));
+  Publish(arm, Ref("multi/app:arm64"));
+
+  oci::Index index = oci::MakeIndex(oci::Format::kOci);
+  for (auto [image, platform] :
+       {std::pair{&amd, amd64}, std::pair{&arm, arm64}}) {
+    oci::Descriptor entry =
+        oci::DescribeContent(oci::kOciManifest, image->manifest);
+    entry.platform = platform;
+    index.manifests.push_back(entry);
+  }
+  auto client = Client::Create(server_->host(), Options().client);
+  ASSERT_TRUE(client);
+  auto put = (*client)->PutManifest("multi/app", "latest", oci::kOciIndex,
+                                    oci::SerializeIndex(index));
+  ASSERT_TRUE(put) << put.error().message();
+
+  PullOptions options = Options();
+  options.platform = arm64;
+  auto pulled = Pull(*target_, Ref("multi/app"), options);
+  ASSERT_TRUE(pulled) << pulled.error().message();
+  EXPECT_EQ(pulled->id, arm.id);
+  EXPECT_EQ(pulled->manifest_digest, arm.manifest_digest);
+  EXPECT_EQ(pulled->tags, std::vector<std::string>{Ref("multi/app:latest")});
+
+  options.platform = {.architecture = "amd64"};  // os defaults to linux
+  pulled = Pull(*target_, Ref("multi/app"), options);
+  ASSERT_TRUE(pulled) << pulled.error().message();
+  EXPECT_EQ(pulled->id, amd.id);
+
+  options.platform = {.architecture = "s390x", .os = "linux"};
+  auto missing = Pull(*target_, Ref("multi/app@" + put->ToString()), options);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().kind(), ErrorKind::kNotFound);
+  const std::string& message = missing.error().message();
+  EXPECT_NE(message.find("linux/s390x"), std::string::npos) << message;
+  EXPECT_NE(message.find("linux/amd64"), std::string::npos) << message;
+  EXPECT_NE(message.find("linux/arm64/v8"), std::string::npos) << message;
+  EXPECT_NE(message.find("multi/app@"), std::string::npos) << message;
+}
+
+TEST_F(PullTest, BadReferenceNamesIt) {
+  auto pulled = Pull(*target_, "Not/Valid", Options());
+  ASSERT_FALSE(pulled);
+  EXPECT_NE(pulled.error().message().find("Not/Valid"), std::string::npos)
+      << pulled.error().message();
+  ExpectNoImages();
+}
+
+oci::Index IndexOf(const std::vector<oci::Platform>& platforms) {
+  oci::Index index = oci::MakeIndex(oci::Format::kOci);
+  for (const oci::Platform& platform : platforms) {
+    oci::Descriptor entry = oci::DescribeContent(
+        oci::kOciManifest, "manifest for " + oci::PlatformString(platform));
+    entry.platform = platform;
+    index.manifests.push_back(entry);
+  }
+  return index;
+}
+
+TEST(SelectPlatformTest, PrefersTheExactVariant) {
+  oci::Platform v6{.architecture = "arm", .os = "linux", .variant = "v6"};
+  oci::Platform v7{.architecture = "arm", .os = "linux", .variant = "v7"};
+  oci::Index index = IndexOf({v6, v7});
+  auto chosen = SelectPlatform(index, v7);
+  ASSERT_TRUE(chosen) << chosen.error().message();
+  EXPECT_EQ(chosen->platform, v7);
+  // No variant asked for: the first arm entry serves.
+  chosen = SelectPlatform(index, {.architecture = "arm", .os = "linux"});
+  ASSERT_TRUE(chosen) << chosen.error().message();
+  EXPECT_EQ(chosen->platform, v6);
+  // An entry without a variant serves any variant.
+  oci::Index plain = IndexOf({{.architecture = "arm", .os = "linux"}});
+  EXPECT_TRUE(SelectPlatform(plain, v7));
+}
+
+TEST(SelectPlatformTest, OsMustMatchAndEntriesWithoutPlatformNever) {
+  oci::Index index = IndexOf({{.architecture = "amd64", .os = "windows"}});
+  index.manifests.push_back(oci::DescribeContent(oci::kOciManifest, "x"));
+  auto chosen = SelectPlatform(index, {.architecture = "amd64", .os = "linux"});
+  ASSERT_FALSE(chosen);
+  EXPECT_EQ(chosen.error().kind(), ErrorKind::kNotFound);
+  EXPECT_EQ(chosen.error().message(),
+            "no image for platform linux/amd64 in the index (available: "
+            "windows/amd64)");
+}
+
+}  // namespace
+}  // namespace zlayer::registry

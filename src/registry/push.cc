@@ -1,0 +1,163 @@
+#include "registry/push.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "base/unique_fd.h"
+#include "oci/manifest.h"
+#include "oci/media_types.h"
+#include "registry/pull.h"
+#include "registry/reference.h"
+
+namespace zlayer::registry {
+namespace {
+
+struct PushBlobSpec {
+  base::Digest digest;
+  uint64_t size = 0;
+};
+
+struct Counters {
+  std::atomic<uint64_t> bytes_uploaded{0};
+  std::atomic<int> skipped{0};
+  std::atomic<int> mounted{0};
+};
+
+// Repositories of `dest`'s registry the image is known to come from: its
+// own names there, other than the destination itself.
+std::vector<std::string> MountSources(const store::ImageRecord& image,
+                                      std::string_view image_ref,
+                                      const Reference& dest,
+                                      const std::string& default_registry) {
+  std::vector<std::string> names = image.tags;
+  names.emplace_back(image_ref);
+  std::set<std::string> sources;
+  for (const std::string& name : names) {
+    auto ref = ParseReference(name, default_registry);
+    if (!ref || ref->registry != dest.registry ||
+        ref->repository == dest.repository) {
+      continue;
+    }
+    sources.insert(ref->repository);
+  }
+  return {sources.begin(), sources.end()};
+}
+
+Status UploadFromStore(const store::Store& store, Client& client,
+                       const std::string& repo, const PushBlobSpec& blob) {
+  ZL_ASSIGN_OR_RETURN(base::UniqueFd fd, store.blobs().Open(blob.digest));
+  int raw = fd.get();
+  BlobReader read = [raw](std::span<uint8_t> out) -> Result<size_t> {
+    for (;;) {
+      ssize_t n = ::read(raw, out.data(), out.size());
+      if (n >= 0) return static_cast<size_t>(n);
+      if (errno != EINTR) return FailErrno("read blob", errno);
+    }
+  };
+  return client.PushBlob(repo, blob.digest, blob.size, read);
+}
+
+Status PushOne(const store::Store& store, Client& client, const Reference& dest,
+               const std::vector<std::string>& sources,
+               const PushBlobSpec& blob, Counters& counters) {
+  ZL_ASSIGN_OR_RETURN(bool present,
+                      client.HasBlob(dest.repository, blob.digest));
+  if (present) {
+    counters.skipped.fetch_add(1);
+    return Ok();
+  }
+  for (const std::string& source : sources) {
+    ZL_ASSIGN_OR_RETURN(bool mounted,
+                        client.MountBlob(dest.repository, blob.digest, source));
+    if (mounted) {
+      counters.mounted.fetch_add(1);
+      return Ok();
+    }
+  }
+  ZL_RETURN_IF_ERROR(UploadFromStore(store, client, dest.repository, blob));
+  counters.bytes_uploaded.fetch_add(blob.size);
+  return Ok();
+}
+
+Result<PushResult> PushImage(store::Store& store, std::string_view image_ref,
+                             const Reference& dest,
+                             const PushOptions& options) {
+  ZL_ASSIGN_OR_RETURN(store::ImageRecord image, store.GetImage(image_ref));
+  if (!dest.digest.empty() && dest.digest != image.manifest_digest.ToString()) {
+    return Fail("the destination names digest " + dest.digest +
+                    ", but the image's manifest is " +
+                    image.manifest_digest.ToString(),
+                ErrorKind::kInvalid);
+  }
+  // Keeps garbage collection from the image's blobs while they are read.
+  ZL_ASSIGN_OR_RETURN(store::Lease lease, store.AcquireLease());
+  ZL_ASSIGN_OR_RETURN(std::string manifest_bytes,
+                      store.blobs().Read(image.manifest_digest));
+  ZL_ASSIGN_OR_RETURN(oci::Manifest manifest,
+                      oci::ParseManifest(manifest_bytes));
+
+  std::vector<PushBlobSpec> blobs;
+  std::set<base::Digest> seen;
+  for (const oci::Descriptor& layer : manifest.layers) {
+    auto kind = oci::ParseLayerMediaType(layer.media_type);
+    // Foreign layers are served from their URLs; registries refuse or
+    // must not receive them, as Docker never pushes them.
+    if (kind && kind->foreign) continue;
+    if (seen.insert(layer.digest).second) {
+      blobs.push_back({layer.digest, static_cast<uint64_t>(layer.size)});
+    }
+  }
+  if (seen.insert(manifest.config.digest).second) {
+    blobs.push_back(
+        {manifest.config.digest, static_cast<uint64_t>(manifest.config.size)});
+  }
+
+  ZL_ASSIGN_OR_RETURN(std::unique_ptr<Client> client,
+                      Client::Create(dest.ApiHost(), options.client));
+  std::vector<std::string> sources =
+      MountSources(image, image_ref, dest, options.default_registry);
+  Counters counters;
+  ZL_RETURN_IF_ERROR(internal::RunParallel(
+      blobs.size(), options.parallel, [&](size_t i) -> Status {
+        return PushOne(store, *client, dest, sources, blobs[i], counters);
+      }));
+
+  const std::string& ref = dest.digest.empty() ? dest.tag : dest.digest;
+  ZL_ASSIGN_OR_RETURN(
+      base::Digest pushed,
+      client->PutManifest(dest.repository, ref, image.manifest_media_type,
+                          manifest_bytes));
+  if (pushed != image.manifest_digest) {
+    return Fail("the registry stored the manifest as " + pushed.ToString() +
+                    ", not as " + image.manifest_digest.ToString(),
+                ErrorKind::kInvalid);
+  }
+  PushResult result;
+  result.manifest_digest = pushed.ToString();
+  result.bytes_uploaded = counters.bytes_uploaded.load();
+  result.blobs_skipped = counters.skipped.load();
+  result.blobs_mounted = counters.mounted.load();
+  return result;
+}
+
+}  // namespace
+
+Result<PushResult> Push(store::Store& store, std::string_view image_ref,
+                        std::string_view dest_ref, const PushOptions& options) {
+  ZL_ASSIGN_OR_RETURN(Reference dest,
+                      ParseReference(dest_ref, options.default_registry));
+  auto pushed = PushImage(store, image_ref, dest, options);
+  // The client's errors already name the destination; once is enough.
+  std::string name = dest.Familiar();
+  if (!pushed && pushed.error().message().find(name) == std::string::npos) {
+    pushed.error().AddContext("push " + name);
+  }
+  return pushed;
+}
+
+}  // namespace zlayer::registry
