@@ -25,7 +25,7 @@
 #include "base/unique_fd.h"
 #include "sandbox/child.h"
 #include "sandbox/mount_flags.h"
-#include "sandbox/mount_stubs.h"
+#include "sandbox/mount_points.h"
 #include "sandbox/root_path.h"
 
 namespace zlayer::sandbox {
@@ -128,8 +128,9 @@ Status Validate(const RunSpec& spec) {
 // Builds the child's plan, creating mount points in the rootfs on the way.
 class PlanBuilder {
  public:
-  PlanBuilder(std::string root, ChildPlan& plan, MountStubs& stubs)
-      : root_(std::move(root)), plan_(plan), stubs_(stubs) {}
+  PlanBuilder(std::string root, ChildPlan& plan,
+              CreatedMountPoints& mount_points)
+      : root_(std::move(root)), plan_(plan), created_(mount_points) {}
 
   // Where a mount on `target` goes on the host (before pivot_root). A target
   // below an earlier mount cannot be created now (it would land under the
@@ -154,7 +155,7 @@ class PlanBuilder {
                       clean, directory);
       }
     }
-    Result<std::string> host = stubs_.Ensure(*resolved, directory);
+    Result<std::string> host = created_.Ensure(*resolved, directory);
     if (!host) {
       return std::unexpected(host.error().AddContext("mount target " + clean));
     }
@@ -223,7 +224,7 @@ class PlanBuilder {
 
   std::string root_;
   ChildPlan& plan_;
-  MountStubs& stubs_;
+  CreatedMountPoints& created_;
   std::vector<Placed> placed_;
 };
 
@@ -468,10 +469,10 @@ Result<RunResult> Run(const RunSpec& spec) {
       base::WriteFileAtomic(etc_dir.path() + "/resolv.conf", resolv, 0644));
 
   ChildPlan plan;
-  MountStubs stubs(root);
-  PlanBuilder builder(root, plan, stubs);
+  CreatedMountPoints mount_points(root);
+  PlanBuilder builder(root, plan, mount_points);
   ZL_RETURN_IF_ERROR(BuildMounts(spec, root, etc_dir.path(), builder, plan));
-  stubs.Sealed();
+  mount_points.Sealed();
   {
     Op op;
     op.kind = OpKind::kPivotRoot;
@@ -616,7 +617,7 @@ Result<RunResult> Run(const RunSpec& spec) {
     }
   }
   guard.Reaped();
-  stubs.Remove();
+  mount_points.Remove();
 
   if (killed) return Fail("cancelled", ErrorKind::kCancelled);
   if (failure_bytes.size() >= sizeof(internal::ChildFailure)) {

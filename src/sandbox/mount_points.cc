@@ -1,4 +1,4 @@
-#include "sandbox/mount_stubs.h"
+#include "sandbox/mount_points.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -38,7 +38,7 @@ Status MakeDirectories(const std::string& root, const InRootPath& path) {
   return Ok();
 }
 
-void MountStubs::TouchParent(const std::string& path) {
+void CreatedMountPoints::TouchParent(const std::string& path) {
   for (const Parent& parent : parents_) {
     if (parent.path == path) return;
   }
@@ -52,7 +52,8 @@ void MountStubs::TouchParent(const std::string& path) {
   parents_.push_back(parent);
 }
 
-Result<std::string> MountStubs::Ensure(const InRootPath& path, bool directory) {
+Result<std::string> CreatedMountPoints::Ensure(const InRootPath& path,
+                                               bool directory) {
   std::string host = path.ExistingHostPath(root_);
   if (path.missing.empty()) return host;
   TouchParent(host);
@@ -69,12 +70,12 @@ Result<std::string> MountStubs::Ensure(const InRootPath& path, bool directory) {
     } else {
       ZL_RETURN_IF_ERROR(MakeDirectory(host));
     }
-    stubs_.push_back({host, !last || directory});
+    created_.push_back({host, !last || directory});
   }
   return host;
 }
 
-void MountStubs::Sealed() {
+void CreatedMountPoints::Sealed() {
   for (Parent& parent : parents_) {
     struct stat st;
     if (::lstat(parent.path.c_str(), &st) == 0) {
@@ -83,10 +84,10 @@ void MountStubs::Sealed() {
   }
 }
 
-void MountStubs::Remove() {
-  if (stubs_.empty() && parents_.empty()) return;
+void CreatedMountPoints::Remove() {
+  if (created_.empty() && parents_.empty()) return;
   // What the run itself did to a parent directory stays visible: its times
-  // go back to the original only if nothing but the stubs changed it.
+  // go back to the original only if nothing but the mount_points changed it.
   std::vector<std::array<struct timespec, 2>> targets;
   for (const Parent& parent : parents_) {
     struct stat st;
@@ -97,7 +98,7 @@ void MountStubs::Remove() {
     }
     targets.push_back(times);
   }
-  for (auto it = stubs_.rbegin(); it != stubs_.rend(); ++it) {
+  for (auto it = created_.rbegin(); it != created_.rend(); ++it) {
     struct stat st;
     if (::lstat(it->path.c_str(), &st) != 0) continue;
     if (it->directory) {
@@ -126,7 +127,7 @@ void MountStubs::Remove() {
     ::utimensat(AT_FDCWD, parents_[i].path.c_str(), targets[i].data(),
                 AT_SYMLINK_NOFOLLOW);
   }
-  stubs_.clear();
+  created_.clear();
   parents_.clear();
 }
 

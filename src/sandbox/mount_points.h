@@ -2,10 +2,10 @@
 // image, /etc/hosts, RUN --mount targets). They are removed again after the
 // run, deepest first, and the timestamps of the directories that held them
 // are put back, so that they never show up in the layer (the rootfs is an
-// overlay whose upper dir becomes the layer), as BuildKit's
-// MountStubsCleaner does.
-#ifndef ZLAYER_SANDBOX_MOUNT_STUBS_H_
-#define ZLAYER_SANDBOX_MOUNT_STUBS_H_
+// overlay whose upper dir becomes the layer), as BuildKit's cleanup of
+// created mount targets does.
+#ifndef ZLAYER_SANDBOX_MOUNT_POINTS_H_
+#define ZLAYER_SANDBOX_MOUNT_POINTS_H_
 
 #include <sys/stat.h>
 
@@ -17,41 +17,41 @@
 
 namespace zlayer::sandbox {
 
-class MountStubs {
+class CreatedMountPoints {
  public:
-  explicit MountStubs(std::string root) : root_(std::move(root)) {}
-  ~MountStubs() { Remove(); }
-  MountStubs(const MountStubs&) = delete;
-  MountStubs& operator=(const MountStubs&) = delete;
+  explicit CreatedMountPoints(std::string root) : root_(std::move(root)) {}
+  ~CreatedMountPoints() { Remove(); }
+  CreatedMountPoints(const CreatedMountPoints&) = delete;
+  CreatedMountPoints& operator=(const CreatedMountPoints&) = delete;
 
   // Creates what is missing of `path` (0755 directories, and the last
   // component as a directory or an empty 0644 file) and returns its host
   // path.
   Result<std::string> Ensure(const InRootPath& path, bool directory);
 
-  // Notes the timestamps of the directories touched; call once every stub
-  // exists.
+  // Notes the timestamps of the directories touched; call once every mount
+  // point exists.
   void Sealed();
 
-  // Removes the stubs (a directory only when empty, a file only when
+  // Removes the mount_points (a directory only when empty, a file only when
   // empty) and restores their parents' timestamps. Idempotent.
   void Remove();
 
  private:
-  struct Stub {
+  struct Created {
     std::string path;
     bool directory;
   };
   struct Parent {
     std::string path;
-    struct timespec before[2];  // atime, mtime before the first stub
+    struct timespec before[2];  // atime, mtime before the first mount point
     struct timespec sealed_mtime;
   };
 
   void TouchParent(const std::string& path);
 
   std::string root_;
-  std::vector<Stub> stubs_;
+  std::vector<Created> created_;
   std::vector<Parent> parents_;
 };
 
@@ -61,4 +61,4 @@ Status MakeDirectories(const std::string& root, const InRootPath& path);
 
 }  // namespace zlayer::sandbox
 
-#endif  // ZLAYER_SANDBOX_MOUNT_STUBS_H_
+#endif  // ZLAYER_SANDBOX_MOUNT_POINTS_H_
