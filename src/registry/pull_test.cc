@@ -13,6 +13,7 @@
 #include "oci/index.h"
 #include "registry/push.h"
 #include "registry/registry_server.h"
+#include "registry/transfer_testing.h"
 #include "store/store_testing.h"
 
 namespace zlayer::registry {
@@ -46,34 +47,16 @@ std::vector<base::Digest> LayerDigests(const store::ImageRecord& image) {
   return out;
 }
 
-class PullTest : public ::testing::Test {
+class PullTest : public testing::RegistryTransferTest {
  protected:
-  static void SetUpTestSuite() {
-    auto server = RegistryServer::StartOpen();
-    ASSERT_TRUE(server) << server.error().message();
-    server_ = std::move(*server).release();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
   void SetUp() override {
-    auto dir = base::TempDir::Create();
-    ASSERT_TRUE(dir) << dir.error().message();
-    dir_ = std::move(*dir);
-    auto source = store::Store::Open(dir_.path() + "/source");
-    ASSERT_TRUE(source) << source.error().message();
-    source_.emplace(std::move(*source));
-    auto target = store::Store::Open(dir_.path() + "/target");
-    ASSERT_TRUE(target) << target.error().message();
-    target_.emplace(std::move(*target));
-  }
-  static std::string Ref(const std::string& repo_and_tag) {
-    return server_->host() + "/" + repo_and_tag;
+    RegistryTransferTest::SetUp();
+    OpenStore("source", source_);
+    OpenStore("target", target_);
   }
   static PullOptions Options() {
     PullOptions options;
-    options.client.retry_base = std::chrono::milliseconds(1);
+    options.client = FastClient();
     return options;
   }
   // Stores `image` in the source store and pushes it to `ref`.
@@ -81,7 +64,7 @@ class PullTest : public ::testing::Test {
     auto stored = Import(*source_, image);
     ASSERT_TRUE(stored) << stored.error().message();
     PushOptions options;
-    options.client = Options().client;
+    options.client = FastClient();
     auto pushed = Push(*source_, image.id.ToString(), ref, options);
     ASSERT_TRUE(pushed) << pushed.error().message();
     ASSERT_EQ(pushed->manifest_digest, image.manifest_digest.ToString());
@@ -92,12 +75,9 @@ class PullTest : public ::testing::Test {
     EXPECT_TRUE(images->empty());
   }
 
-  static RegistryServer* server_;
-  base::TempDir dir_;
   std::optional<store::Store> source_;
   std::optional<store::Store> target_;
 };
-RegistryServer* PullTest::server_ = nullptr;
 
 TEST_F(PullTest, PullsWhatWasPushed) {
   TestImage image =

@@ -12,6 +12,7 @@
 #include "base/temp_dir.h"
 #include "registry/pull.h"
 #include "registry/registry_server.h"
+#include "registry/transfer_testing.h"
 #include "store/store_testing.h"
 
 namespace zlayer::registry {
@@ -22,39 +23,20 @@ using store::testing::MakeTestImage;
 using store::testing::TestImage;
 using testing::RegistryServer;
 
-class PushTest : public ::testing::Test {
+class PushTest : public testing::RegistryTransferTest {
  protected:
-  static void SetUpTestSuite() {
-    auto server = RegistryServer::StartOpen();
-    ASSERT_TRUE(server) << server.error().message();
-    server_ = std::move(*server).release();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
   void SetUp() override {
-    auto dir = base::TempDir::Create();
-    ASSERT_TRUE(dir) << dir.error().message();
-    dir_ = std::move(*dir);
-    auto store = store::Store::Open(dir_.path() + "/store");
-    ASSERT_TRUE(store) << store.error().message();
-    store_.emplace(std::move(*store));
-  }
-  static std::string Ref(const std::string& repo_and_tag) {
-    return server_->host() + "/" + repo_and_tag;
+    RegistryTransferTest::SetUp();
+    OpenStore("store", store_);
   }
   static PushOptions Options() {
     PushOptions options;
-    options.client.retry_base = std::chrono::milliseconds(1);
+    options.client = FastClient();
     return options;
   }
 
-  static RegistryServer* server_;
-  base::TempDir dir_;
   std::optional<store::Store> store_;
 };
-RegistryServer* PushTest::server_ = nullptr;
 
 TEST_F(PushTest, UploadsEveryBlobOnceThenSkipsThem) {
   TestImage image =
