@@ -42,13 +42,30 @@ BlobReader ReaderOf(const std::string& data) {
   };
 }
 
+struct Progress {
+  uint64_t done = 0;
+  uint64_t total = 0;
+};
+
+// The whole blob; with `progress`, the last progress report is kept there.
 Result<std::string> Fetch(Client& client, std::string_view repo,
-                          const base::Digest& digest) {
+                          const base::Digest& digest,
+                          Progress* progress = nullptr) {
   std::string out;
-  ZL_RETURN_IF_ERROR(client.GetBlob(repo, digest, [&](std::string_view d) {
-    out.append(d);
-    return Ok();
-  }));
+  TransferProgress report;
+  if (progress != nullptr) {
+    report = [progress](uint64_t done, uint64_t total) {
+      progress->done = done;
+      progress->total = total;
+    };
+  }
+  ZL_RETURN_IF_ERROR(client.GetBlob(
+      repo, digest,
+      [&](std::string_view d) {
+        out.append(d);
+        return Ok();
+      },
+      report));
   return out;
 }
 
@@ -118,22 +135,12 @@ TEST_F(OpenRegistryTest, MonolithicBlobRoundTrip) {
   has = client->HasBlob("mono/app", digest);
   ASSERT_TRUE(has);
   EXPECT_TRUE(*has);
-  std::string fetched;
-  uint64_t last_done = 0, last_total = 0;
-  auto got = client->GetBlob(
-      "mono/app", digest,
-      [&](std::string_view data) {
-        fetched.append(data);
-        return Ok();
-      },
-      [&](uint64_t d, uint64_t t) {
-        last_done = d;
-        last_total = t;
-      });
-  ASSERT_TRUE(got) << got.error().message();
-  EXPECT_EQ(fetched, blob);
-  EXPECT_EQ(last_done, blob.size());
-  EXPECT_EQ(last_total, blob.size());
+  Progress progress;
+  auto fetched = Fetch(*client, "mono/app", digest, &progress);
+  ASSERT_TRUE(fetched) << fetched.error().message();
+  EXPECT_EQ(*fetched, blob);
+  EXPECT_EQ(progress.done, blob.size());
+  EXPECT_EQ(progress.total, blob.size());
 }
 
 TEST_F(OpenRegistryTest, EmptyBlob) {
@@ -435,22 +442,12 @@ TEST(FakeRegistryTest, DroppedBlobDownloadResumesWithRange) {
     });
     ASSERT_TRUE(server);
     auto client = Client::Create((*server)->host(), Fast());
-    std::string fetched;
-    uint64_t last_done = 0, last_total = 0;
-    auto got = (*client)->GetBlob(
-        "app", digest,
-        [&](std::string_view data) {
-          fetched.append(data);
-          return Ok();
-        },
-        [&](uint64_t d, uint64_t t) {
-          last_done = d;
-          last_total = t;
-        });
-    ASSERT_TRUE(got) << got.error().message();
-    EXPECT_EQ(fetched, blob);
-    EXPECT_EQ(last_done, blob.size());
-    EXPECT_EQ(last_total, blob.size());
+    Progress progress;
+    auto fetched = Fetch(**client, "app", digest, &progress);
+    ASSERT_TRUE(fetched) << fetched.error().message();
+    EXPECT_EQ(*fetched, blob);
+    EXPECT_EQ(progress.done, blob.size());
+    EXPECT_EQ(progress.total, blob.size());
     EXPECT_EQ(ranges,
               (std::vector<std::string>{
                   "", "bytes=" + std::to_string(blob.size() / 3) + "-"}));
