@@ -79,17 +79,7 @@ Result<int> RunImage(store::Store& store, const RunImageOptions& options) {
   spec.uid = credentials.uid;
   spec.gid = credentials.gid;
   spec.supplementary_gids = credentials.supplementary_gids;
-  bool has_home = false;
-  bool has_path = false;
-  for (const std::string& kv : spec.env) {
-    has_home |= kv.starts_with("HOME=");
-    has_path |= kv.starts_with("PATH=");
-  }
-  if (!has_home) spec.env.push_back("HOME=" + credentials.home);
-  if (!has_path) {
-    spec.env.push_back(
-        "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-  }
+  sandbox::AddDefaultEnv(spec.env, credentials.home);
   spec.network_none = options.network_none;
   spec.cancel = options.cancel;
   ZL_ASSIGN_OR_RETURN(sandbox::RunResult result, sandbox::Run(spec));

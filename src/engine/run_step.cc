@@ -27,16 +27,6 @@ std::string JoinTarget(const std::string& workdir, const std::string& target) {
       .string();
 }
 
-bool HasVar(const std::vector<std::string>& env, std::string_view name) {
-  for (const std::string& kv : env) {
-    if (kv.size() > name.size() && kv.compare(0, name.size(), name) == 0 &&
-        kv[name.size()] == '=') {
-      return true;
-    }
-  }
-  return false;
-}
-
 // A path below `root` that stays inside it: `sub` may not climb out, and
 // the result is resolved through symlinks and checked again.
 Result<std::string> PathInside(const std::string& root,
@@ -138,11 +128,7 @@ Status StageRunner::ExecuteRun(const plan::Step& step,
   spec.uid = user.uid;
   spec.gid = user.gid;
   spec.supplementary_gids = user.supplementary_gids;
-  if (!HasVar(spec.env, "HOME")) spec.env.push_back("HOME=" + user.home);
-  if (!HasVar(spec.env, "PATH")) {
-    spec.env.push_back(
-        "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-  }
+  sandbox::AddDefaultEnv(spec.env, user.home);
 
   std::vector<CacheLock> locks;
   for (size_t i = 0; i < run.mounts.size(); ++i) {

@@ -35,9 +35,6 @@ using internal::ChildPlan;
 using internal::Op;
 using internal::OpKind;
 
-constexpr char kDefaultPath[] =
-    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
 // Docker's default capability set (moby oci/caps/defaults.go).
 constexpr uint64_t Cap(int n) { return uint64_t{1} << n; }
 constexpr uint64_t kDefaultCaps =
@@ -421,6 +418,20 @@ void Deliver(const RunSpec& spec, OutputPipe& pipe, bool at_eof) {
 }
 
 }  // namespace
+
+void AddDefaultEnv(std::vector<std::string>& env, const std::string& home) {
+  auto has = [&](std::string_view name) {
+    for (const std::string& kv : env) {
+      if (kv.size() > name.size() && kv.starts_with(name) &&
+          kv[name.size()] == '=') {
+        return true;
+      }
+    }
+    return false;
+  };
+  if (!has("HOME")) env.push_back("HOME=" + home);
+  if (!has("PATH")) env.push_back(std::string("PATH=") + kDefaultPath);
+}
 
 Result<RunResult> Run(const RunSpec& spec) {
   if (spec.cancel != nullptr && spec.cancel->load()) {

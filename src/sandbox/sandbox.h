@@ -25,6 +25,14 @@
 
 namespace zlayer::sandbox {
 
+// The PATH a container gets when its environment has none (Docker's).
+inline constexpr char kDefaultPath[] =
+    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+// Adds HOME=`home` and PATH=kDefaultPath to `env` ("K=V" entries) when it
+// has no such variable, as Docker does for a container's process.
+void AddDefaultEnv(std::vector<std::string>& env, const std::string& home);
+
 struct Mount {
   enum class Kind { kBind, kTmpfs };
   Kind kind = Kind::kBind;

@@ -444,3 +444,21 @@ TEST_F(SandboxTest, ManyRunsLeaveNoMounts) {
 
 }  // namespace
 }  // namespace zlayer::sandbox
+
+namespace zlayer::sandbox {
+namespace {
+
+TEST(AddDefaultEnvTest, FillsOnlyWhatIsMissing) {
+  std::vector<std::string> env = {"A=1"};
+  AddDefaultEnv(env, "/root");
+  EXPECT_EQ(env,
+            (std::vector<std::string>{"A=1", "HOME=/root",
+                                      std::string("PATH=") + kDefaultPath}));
+  std::vector<std::string> set = {"HOME=/h", "PATH=/bin", "HOMEDIR=/x"};
+  AddDefaultEnv(set, "/root");
+  EXPECT_EQ(set,
+            (std::vector<std::string>{"HOME=/h", "PATH=/bin", "HOMEDIR=/x"}));
+}
+
+}  // namespace
+}  // namespace zlayer::sandbox
