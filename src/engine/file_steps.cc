@@ -49,7 +49,9 @@ std::string ChownOf(const plan::Step& step) {
   return "";
 }
 
-bool IsLink(const plan::Step& step) {
+}  // namespace
+
+bool IsLinkCopy(const plan::Step& step) {
   if (const auto* copy = std::get_if<dockerfile::CopyCommand>(&step.command)) {
     return copy->link;
   }
@@ -58,6 +60,8 @@ bool IsLink(const plan::Step& step) {
   }
   return false;
 }
+
+namespace {
 
 bool IsNumericOwner(const std::string& spec) {
   for (char c : spec) {
@@ -119,7 +123,7 @@ Status StageRunner::ExecuteCopy(const plan::Step& step,
     // still mean what the image's /etc/passwd says.
     std::string users_root = merged;
     SourceView parent_view;
-    if (IsLink(step) && !IsNumericOwner(chown) && !layers_.empty()) {
+    if (IsLinkCopy(step) && !IsNumericOwner(chown) && !layers_.empty()) {
       ZL_ASSIGN_OR_RETURN(std::vector<std::string> lowers,
                           session_.snapshots().Lowers(layers_));
       ZL_ASSIGN_OR_RETURN(std::string dir, session_.NewDir("users"));

@@ -38,16 +38,6 @@ bool IsEmptyDir(const std::string& dir) {
   return std::filesystem::is_empty(dir, ec) && !ec;
 }
 
-bool IsLinkCopy(const plan::Step& step) {
-  if (const auto* copy = std::get_if<dockerfile::CopyCommand>(&step.command)) {
-    return copy->link;
-  }
-  if (const auto* add = std::get_if<dockerfile::AddCommand>(&step.command)) {
-    return add->link;
-  }
-  return false;
-}
-
 }  // namespace
 
 StageRunner::StageRunner(Session& session, int stage_index)
@@ -302,7 +292,6 @@ Result<StepOutcome> StageRunner::OnSnapshot(
       return FailErrno("mkdir " + path, errno);
     }
   }
-  Result<StepOutcome> outcome = Fail("not run");
   {
     ZL_ASSIGN_OR_RETURN(
         sandbox::ScopedMount mount,
@@ -316,7 +305,7 @@ Result<StepOutcome> StageRunner::OnSnapshot(
     }
     ZL_RETURN_IF_ERROR(unmounted);
   }
-  outcome = CommitUpper(upper);
+  Result<StepOutcome> outcome = CommitUpper(upper);
   (void)base::RemoveTree(dir);
   return outcome;
 }

@@ -77,6 +77,9 @@ class StageRunner {
   std::vector<SourceView> step_views_;
 };
 
+// COPY --link / ADD --link: the layer is built apart from the image below.
+bool IsLinkCopy(const plan::Step& step);
+
 // mkdir -p of `path` inside `root` (symlinks resolved inside it); new
 // directories are 0755 and owned by uid:gid.
 Status MkdirAllInRoot(const std::string& root, const std::string& path,
