@@ -49,6 +49,19 @@ struct ImageRecord {
   }
 };
 
+// Where a pulled image came from (schema v3: image_origins).
+struct ImageOrigin {
+  std::string name;       // the local name, normalized ("app:latest")
+  base::Digest image_id;  // the image `name` named when it was pulled
+  std::string reference;  // fully qualified, as pulled
+  // What the registry served for the reference: the index's digest when it
+  // served an index, else the manifest's.
+  base::Digest served_digest;
+  int64_t pulled_at = 0;  // unix seconds
+
+  bool operator==(const ImageOrigin&) const = default;
+};
+
 struct CacheEntry;  // store.h
 
 // What ImageIndex::PruneCache removes: entries last used before
@@ -125,6 +138,13 @@ class ImageIndex {
   Status PutStepRecord(const std::string& location, const std::string& record,
                        int64_t now);
   Result<std::optional<std::string>> GetStepRecord(const std::string& location);
+  // Pull bookkeeping (image_index_origins.cc). PutImageOrigin replaces
+  // the name's row; the image must exist.
+  Status PutImageOrigin(const ImageOrigin& origin, int64_t now);
+  // The row for `name` while `name` still names the image it was pulled
+  // as; nullopt otherwise.
+  Result<std::optional<ImageOrigin>> GetImageOrigin(const std::string& name);
+
   // The diff_ids of image layers and cache entries: the snapshots to keep.
   Result<std::unordered_set<std::string>> ReferencedDiffIds();
 

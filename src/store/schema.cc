@@ -88,10 +88,34 @@ CREATE TABLE step_records (
 ) STRICT;
 )sql";
 
+// Version 3: registry bookkeeping. image_origins remembers, per local
+// name, which reference an image was pulled as and the digest the registry
+// served for it then (an index's when it served one), so --pull=newer can
+// ask whether the registry changed since; a row whose image_id no longer
+// matches the name's tag is stale and ignored. manifest_lists holds the
+// lists `zlayer manifest` edits; the list body is a blob pinned in
+// blob_refs as ("manifest-list", name).
+constexpr char kSchemaV3[] = R"sql(
+CREATE TABLE image_origins (
+  name TEXT PRIMARY KEY NOT NULL,
+  image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+  reference TEXT NOT NULL,
+  served_digest TEXT NOT NULL,
+  pulled_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX image_origins_by_image ON image_origins(image_id);
+CREATE TABLE manifest_lists (
+  name TEXT PRIMARY KEY NOT NULL,
+  digest TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  updated INTEGER NOT NULL
+) STRICT;
+)sql";
+
 // kMigrations[i] takes the schema from version i to i + 1. A released
 // step is never edited: files at its version exist.
-constexpr std::array<const char*, kSchemaVersion> kMigrations = {kSchemaV1,
-                                                                 kSchemaV2};
+constexpr std::array<const char*, kSchemaVersion> kMigrations = {
+    kSchemaV1, kSchemaV2, kSchemaV3};
 
 // 0 when the file has no schema_version table yet.
 Result<int> ReadVersion(Database& db) {

@@ -11,7 +11,7 @@
 namespace zlayer::store {
 
 // The version this build writes.
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 
 // Brings `db` up to kSchemaVersion. A file from a newer zlayer is refused
 // (kUnsupported) rather than modified.

@@ -189,6 +189,13 @@ class Store {
   Status PutStepRecord(std::string_view location, std::string_view record);
   Result<std::optional<std::string>> GetStepRecord(std::string_view location);
 
+  // Records that `origin.name` was pulled from a registry (pulled_at is
+  // set here), for --pull=newer. GetImageOrigin answers only while the
+  // name still names the image it was pulled as: a name re-tagged, rebuilt
+  // or imported since has no origin.
+  Status PutImageOrigin(ImageOrigin origin);
+  Result<std::optional<ImageOrigin>> GetImageOrigin(std::string_view name);
+
   // ROOT/snapshots/<diff_id hex>: layers unpacked as overlay lower dirs.
   // GC removes snapshots no image layer and no cache entry names.
   std::string SnapshotDir(const base::Digest& diff_id) const;

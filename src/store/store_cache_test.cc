@@ -308,11 +308,13 @@ TEST(StoreSchemaTest, MigratesAVersionOneIndex) {
     ASSERT_TRUE(store.PinBlobs("other", "o", {&pinned, 1}));
   }
   {
-    // Back to what version 1 wrote: its tables and rows, no cache tables.
+    // Back to what version 1 wrote: its tables and rows, no cache or
+    // registry tables.
     auto db = Database::Open(root + "/index.db", std::chrono::seconds(5));
     ASSERT_TRUE(db);
     ASSERT_TRUE(
         db->Exec("DROP TABLE build_cache; DROP TABLE step_records; "
+                 "DROP TABLE image_origins; DROP TABLE manifest_lists; "
                  "UPDATE schema_version SET version = 1"));
     EXPECT_EQ(SchemaVersion(*db).value(), 1);
   }

@@ -102,4 +102,15 @@ Result<int64_t> Store::UnpinBlobs(std::string_view owner_kind,
       index_->DeletePins(std::string(owner_kind), std::string(owner_id)));
 }
 
+Status Store::PutImageOrigin(ImageOrigin origin) {
+  ZL_ASSIGN_OR_RETURN(origin.name, NormalizeTagName(origin.name));
+  return InStore(index_->PutImageOrigin(origin, Now()));
+}
+
+Result<std::optional<ImageOrigin>> Store::GetImageOrigin(
+    std::string_view name) {
+  ZL_ASSIGN_OR_RETURN(std::string normalized, NormalizeTagName(name));
+  return InStore(index_->GetImageOrigin(normalized));
+}
+
 }  // namespace zlayer::store
