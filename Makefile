@@ -29,6 +29,7 @@ demo: build
 bench: build
 	bash bench/layer_bench.sh $(BUILD_DIR)
 	bash bench/build_bench.sh $(BUILD_DIR)
+	bash bench/push_bench.sh $(BUILD_DIR)
 
 # Long fuzzing runs of every libFuzzer target (clang-19).
 fuzz: deps

@@ -12,10 +12,12 @@
 #include "base/file_io.h"
 #include "base/units.h"
 #include "cli/command.h"
+#include "cli/registry_access.h"
 #include "cli/store_access.h"
 #include "engine/engine.h"
 #include "oci/media_types.h"
 #include "progress/renderer.h"
+#include "registry/pull_policy.h"
 #include "sandbox/sandbox.h"
 
 namespace zlayer::cli {
@@ -41,9 +43,7 @@ struct BuildFlags {
   int retries = 0;
   std::string backend;
   std::string progress = "auto";
-  std::string default_registry;
-  std::string tls_verify;
-  std::string authfile;
+  RegistryFlags registry;
   std::vector<std::string> outputs;
   bool push = false;
   std::string iidfile;
@@ -62,18 +62,6 @@ Status RefuseUnbuilt(const BuildFlags& flags) {
     return Unsupported("--cache-from/--cache-to (remote layer cache)");
   }
   if (!flags.runtime.empty()) return Unsupported("--runtime (templates)");
-  if (!flags.default_registry.empty()) {
-    return Unsupported("--default-registry (registry client)");
-  }
-  if (!flags.tls_verify.empty()) {
-    return Unsupported("--tls-verify (registry client)");
-  }
-  if (!flags.authfile.empty())
-    return Unsupported("--authfile (registry client)");
-  if (flags.push) return Unsupported("--push (registry client)");
-  if (flags.pull == "always") {
-    return Unsupported("--pull=always (registry client)");
-  }
   return Ok();
 }
 
@@ -214,7 +202,15 @@ Status Build(const GlobalOptions& global, const BuildFlags& flags) {
                         engine::ParseOutputSpec(spec));
     options.outputs.push_back(std::move(output));
   }
+  if (flags.push) {
+    options.outputs.push_back({.type = engine::OutputSpec::Type::kRegistry});
+  }
   options.iidfile = flags.iidfile;
+  ZL_ASSIGN_OR_RETURN(options.pull, registry::ParsePullPolicy(flags.pull));
+  ZL_ASSIGN_OR_RETURN(RegistryAccess registry,
+                      RegistryAccess::Open(flags.registry));
+  options.registry = registry.client();
+  options.default_registry = registry.default_registry();
   if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch) {
     char* end = nullptr;
     long long value = std::strtoll(epoch, &end, 10);
@@ -245,6 +241,10 @@ Status Build(const GlobalOptions& global, const BuildFlags& flags) {
   if (!result) return std::unexpected(std::move(result).error());
   for (const std::string& warning : result->warnings) {
     std::fprintf(stderr, "warning: %s\n", warning.c_str());
+  }
+  for (const engine::PushedImage& pushed : result->pushed) {
+    std::fprintf(stderr, "Pushed %s@%s\n", pushed.ref.c_str(),
+                 pushed.digest.c_str());
   }
   if (mode != progress::Mode::kJson) {
     std::printf("%s\n", result->image_id.c_str());
@@ -296,12 +296,10 @@ void RegisterBuildCommand(CLI::App& app, Invocation& invocation) {
   cmd->add_option("--backend", flags->backend,
                   "native or buildah (env ZLAYER_BACKEND)");
   cmd->add_option("--progress", flags->progress, "auto, tty, plain or json");
-  cmd->add_option("--default-registry", flags->default_registry,
-                  "Registry for short image names");
-  cmd->add_option("--tls-verify", flags->tls_verify, "Verify registry TLS");
-  cmd->add_option("--authfile", flags->authfile, "Registry credentials file");
+  AddRegistryFlags(cmd, flags->registry, /*with_default_registry=*/true);
   cmd->add_option("-o,--output", flags->outputs,
-                  "type=oci|oci-archive|docker-archive|local,dest=PATH")
+                  "type=oci|oci-archive|docker-archive|local,dest=PATH or "
+                  "type=registry")
       ->allow_extra_args(false);
   cmd->add_flag("--push", flags->push, "Push the tags after the build");
   cmd->add_option("--iidfile", flags->iidfile, "Write the image id here");

@@ -41,6 +41,9 @@ void RegisterBuildCommand(CLI::App& app, Invocation& invocation);
 void RegisterRunCommand(CLI::App& app, Invocation& invocation);
 void RegisterLoginCommand(CLI::App& app, Invocation& invocation);
 void RegisterLogoutCommand(CLI::App& app, Invocation& invocation);
+void RegisterManifestCommand(CLI::App& app, Invocation& invocation);
+void RegisterPullCommand(CLI::App& app, Invocation& invocation);
+void RegisterPushCommand(CLI::App& app, Invocation& invocation);
 
 }  // namespace zlayer::cli
 

@@ -12,6 +12,7 @@
 #include "base/file_io.h"
 #include "cli/command.h"
 #include "registry/auth_file.h"
+#include "registry/client.h"
 #include "registry/reference.h"
 
 namespace zlayer::cli {
@@ -21,6 +22,7 @@ struct LoginOptions {
   std::string username;
   bool password_stdin = false;
   std::string authfile;
+  std::string tls_verify;
   std::string host;
 };
 
@@ -77,6 +79,24 @@ Result<std::string> LoginHost(const std::string& text) {
   return host;
 }
 
+Status Verify(const std::string& host, const registry::Credentials& creds,
+              const std::string& tls_verify) {
+  if (!tls_verify.empty() && tls_verify != "true" && tls_verify != "false") {
+    return Fail("--tls-verify=" + tls_verify + ": want true or false",
+                ErrorKind::kUsage);
+  }
+  ZL_ASSIGN_OR_RETURN(registry::Reference probe,
+                      registry::ParseReference(host + "/probe"));
+  registry::StaticCredentials source({{probe.ApiHost(), creds}});
+  registry::ClientOptions options;
+  options.credentials = &source;
+  options.tls_verify = tls_verify != "false";
+  options.max_retries = 1;
+  ZL_ASSIGN_OR_RETURN(std::unique_ptr<registry::Client> client,
+                      registry::Client::Create(probe.ApiHost(), options));
+  return client->CheckAccess();
+}
+
 Status Login(const LoginOptions& options) {
   ZL_ASSIGN_OR_RETURN(std::string host, LoginHost(options.host));
   const bool tty = isatty(STDIN_FILENO) == 1;
@@ -104,6 +124,9 @@ Status Login(const LoginOptions& options) {
   registry::Credentials creds;
   creds.username = std::move(username);
   creds.password = std::move(password);
+  // Like `docker login`, keep only credentials the registry accepts.
+  ZL_RETURN_IF_ERROR(
+      WithContext(Verify(host, creds, options.tls_verify), "login to " + host));
   ZL_RETURN_IF_ERROR(
       WithContext(file.Save(host, std::move(creds)), "login to " + host));
   std::printf("Credentials saved to %s\n", path.c_str());
@@ -124,6 +147,10 @@ void RegisterLoginCommand(CLI::App& app, Invocation& invocation) {
   cmd->add_option("--authfile", options->authfile,
                   "Credentials file (default $REGISTRY_AUTH_FILE, "
                   "$DOCKER_CONFIG/config.json or ~/.docker/config.json)");
+  cmd->add_option("--tls-verify", options->tls_verify,
+                  "Verify the registry's TLS certificate (default true)")
+      ->expected(0, 1)
+      ->default_str("true");
   cmd->add_option("HOST", options->host, "Registry host[:port]")->required();
   cmd->callback([&invocation, options] {
     invocation.run = [options] { return Login(*options); };

@@ -43,6 +43,9 @@ int Main(int argc, char** argv) {
   RegisterRunCommand(app, invocation);
   RegisterLoginCommand(app, invocation);
   RegisterLogoutCommand(app, invocation);
+  RegisterManifestCommand(app, invocation);
+  RegisterPullCommand(app, invocation);
+  RegisterPushCommand(app, invocation);
 
   try {
     app.parse(argc, argv);

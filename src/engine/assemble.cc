@@ -13,6 +13,8 @@
 #include "oci/descriptor.h"
 #include "oci/manifest.h"
 #include "oci/media_types.h"
+#include "registry/push.h"
+#include "registry/reference.h"
 #include "sandbox/mounts.h"
 
 namespace zlayer::engine {
@@ -96,8 +98,36 @@ Result<store::ImageRecord> CommitImage(Session& session,
                                   options.tags);
 }
 
+namespace {
+
+// Every tag of the build, each once however many registry outputs ask.
+Status PushTags(Session& session, const store::ImageRecord& image,
+                std::vector<PushedImage>& pushed) {
+  if (!pushed.empty()) return Ok();
+  const BuildOptions& options = session.options();
+  registry::PushOptions push_options;
+  push_options.client = options.registry;
+  push_options.default_registry = options.default_registry;
+  push_options.events = options.events;
+  for (const std::string& tag : options.tags) {
+    ZL_ASSIGN_OR_RETURN(
+        registry::Reference dest,
+        registry::ParseReference(tag, options.default_registry));
+    ZL_ASSIGN_OR_RETURN(
+        registry::PushResult result,
+        WithContext(registry::Push(session.store(), image.id.ToString(),
+                                   dest.String(), push_options),
+                    "push " + dest.Familiar()));
+    pushed.push_back({.ref = dest.String(), .digest = result.manifest_digest});
+  }
+  return Ok();
+}
+
+}  // namespace
+
 Status WriteOutputs(Session& session, const store::ImageRecord& image,
-                    const std::vector<LayerRef>& layers) {
+                    const std::vector<LayerRef>& layers,
+                    std::vector<PushedImage>& pushed) {
   for (const OutputSpec& output : session.options().outputs) {
     std::string id = image.id.ToString();
     switch (output.type) {
@@ -145,10 +175,8 @@ Status WriteOutputs(Session& session, const store::ImageRecord& image,
         break;
       }
       case OutputSpec::Type::kRegistry:
-        return Fail(
-            "--output type=registry / --push: pushing to a registry is not "
-            "supported yet (the registry client is not built)",
-            ErrorKind::kUnsupported);
+        ZL_RETURN_IF_ERROR(PushTags(session, image, pushed));
+        break;
     }
   }
   if (!session.options().iidfile.empty()) {

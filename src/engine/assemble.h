@@ -17,9 +17,11 @@ Result<store::ImageRecord> CommitImage(Session& session,
                                        const StageResult& result,
                                        std::vector<std::string>& warnings);
 
-// --output destinations other than the store.
+// --output destinations other than the store; pushes are added to
+// `pushed`.
 Status WriteOutputs(Session& session, const store::ImageRecord& image,
-                    const std::vector<LayerRef>& layers);
+                    const std::vector<LayerRef>& layers,
+                    std::vector<PushedImage>& pushed);
 
 }  // namespace zlayer::engine
 

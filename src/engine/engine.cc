@@ -100,6 +100,19 @@ class WorkArea {
   std::string secrets_;
 };
 
+// A push needs somewhere to go; say so before building, not after.
+Status CheckPushTags(const BuildOptions& options) {
+  for (const OutputSpec& output : options.outputs) {
+    if (output.type == OutputSpec::Type::kRegistry && options.tags.empty()) {
+      return Fail(
+          "--push / --output type=registry: give the image a name "
+          "with -t to push it to",
+          ErrorKind::kUsage);
+    }
+  }
+  return Ok();
+}
+
 int CountSteps(const plan::Plan& plan) {
   int steps = 0;
   for (const plan::PlannedStage& stage : plan.stages) {
@@ -117,9 +130,17 @@ Result<BuildResult> Build(store::Store& store, const BuildOptions& options) {
   ZL_ASSIGN_OR_RETURN(
       dockerfile::Dockerfile parsed,
       dockerfile::ParseDockerfile(options.dockerfile_text, filename));
-  StoreResolver resolver(store);
+  ZL_RETURN_IF_ERROR(CheckPushTags(options));
+  registry::PullOptions pull;
+  pull.client = options.registry;
+  pull.default_registry = options.default_registry;
+  pull.events = options.events;
+  StoreResolver resolver(store, options.pull, std::move(pull));
   ZL_ASSIGN_OR_RETURN(plan::Plan plan,
                       plan::MakePlan(parsed, options.plan, resolver));
+  for (std::string& warning : resolver.TakeWarnings()) {
+    plan.warnings.push_back(std::move(warning));
+  }
   ZL_ASSIGN_OR_RETURN(auto secrets, ReadSecrets(options.secrets));
 
   std::error_code ec;
@@ -224,7 +245,7 @@ Result<BuildResult> Build(store::Store& store, const BuildOptions& options) {
   }
   auto image = CommitImage(session, *target, result.warnings);
   if (!image) return fail(std::move(image).error());
-  Status outputs = WriteOutputs(session, *image, target->layers);
+  Status outputs = WriteOutputs(session, *image, target->layers, result.pushed);
   if (!outputs) return fail(std::move(outputs).error());
 
   result.image_id = image->id.ToString();

@@ -20,6 +20,8 @@
 #include "oci/media_types.h"
 #include "plan/plan.h"
 #include "progress/events.h"
+#include "registry/client.h"
+#include "registry/pull_policy.h"
 #include "store/store.h"
 #include "zlayer/result.h"
 
@@ -63,8 +65,19 @@ struct BuildOptions {
   std::vector<SecretSpec> secrets;
   std::vector<OutputSpec> outputs;
   std::string iidfile;
+  // Base images: --pull policy, registry access (credentials, TLS) and the
+  // registry short names resolve against. Tags pushed by
+  // --output type=registry resolve against it too.
+  registry::PullPolicy pull = registry::PullPolicy::kNewer;
+  registry::ClientOptions registry;
+  std::string default_registry = "docker.io";
   const std::atomic<bool>* cancel = nullptr;
   progress::EventSink* events = nullptr;  // null: no events
+};
+
+struct PushedImage {
+  std::string ref;     // as pushed, fully qualified
+  std::string digest;  // the manifest digest the registry has
 };
 
 struct BuildResult {
@@ -74,6 +87,7 @@ struct BuildResult {
   std::vector<std::string> warnings;
   int steps = 0;
   int cached_steps = 0;
+  std::vector<PushedImage> pushed;  // --output type=registry / --push
 };
 
 Result<BuildResult> Build(store::Store& store, const BuildOptions& options);

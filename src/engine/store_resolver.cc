@@ -16,17 +16,15 @@ std::string PlatformText(const std::string& os, const std::string& arch,
 
 Result<plan::ImageInfo> StoreResolver::Resolve(const std::string& ref,
                                                const oci::Platform& platform) {
-  auto image = store_.GetImage(ref);
-  if (!image) {
-    if (image.error().kind() == ErrorKind::kNotFound) {
-      return Fail("base image " + ref +
-                      " is not in the local store (pull it, or `zlayer "
-                      "import -t " +
-                      ref + " FILE`)",
-                  ErrorKind::kNotFound);
-    }
-    return std::unexpected(std::move(image).error());
+  registry::PullOptions options = pull_;
+  options.platform = platform;
+  ZL_ASSIGN_OR_RETURN(registry::EnsuredImage ensured,
+                      registry::EnsureImage(store_, ref, policy_, options));
+  if (!ensured.warning.empty()) {
+    std::lock_guard lock(mutex_);
+    warnings_.push_back(ensured.warning);
   }
+  const store::ImageRecord* image = &ensured.image;
   ZL_ASSIGN_OR_RETURN(std::string config_text, store_.blobs().Read(image->id));
   ZL_ASSIGN_OR_RETURN(
       oci::ImageConfig config,
@@ -43,14 +41,14 @@ Result<plan::ImageInfo> StoreResolver::Resolve(const std::string& ref,
             PlatformText(platform.os, platform.architecture, platform.variant),
         ErrorKind::kUnsupported);
   }
-  std::string name = ref;
-  if (!image->tags.empty()) {
-    for (const std::string& tag : image->tags) {
-      if (tag == ref || tag.starts_with(ref + ":")) name = tag;
-    }
-  }
-  return plan::ImageInfo{
-      .ref = name, .id = image->id.ToString(), .config = std::move(config)};
+  return plan::ImageInfo{.ref = ensured.name,
+                         .id = image->id.ToString(),
+                         .config = std::move(config)};
+}
+
+std::vector<std::string> StoreResolver::TakeWarnings() {
+  std::lock_guard lock(mutex_);
+  return std::move(warnings_);
 }
 
 }  // namespace zlayer::engine

@@ -1,24 +1,37 @@
-// Resolves FROM and --from images against the local store.
+// Resolves FROM and --from images against the local store, pulling them
+// from their registry as the build's --pull policy says.
 #ifndef ZLAYER_ENGINE_STORE_RESOLVER_H_
 #define ZLAYER_ENGINE_STORE_RESOLVER_H_
 
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "plan/plan.h"
+#include "registry/pull_policy.h"
 #include "store/store.h"
 
 namespace zlayer::engine {
 
 class StoreResolver final : public plan::ImageResolver {
  public:
-  explicit StoreResolver(store::Store& store) : store_(store) {}
-  // kNotFound names the image and says how to get it into the store; an
-  // image for another platform is an error naming both platforms.
+  StoreResolver(store::Store& store, registry::PullPolicy policy,
+                registry::PullOptions pull)
+      : store_(store), policy_(policy), pull_(std::move(pull)) {}
+  // kNotFound names the image; an image for another platform is an error
+  // naming both platforms.
   Result<plan::ImageInfo> Resolve(const std::string& ref,
                                   const oci::Platform& platform) override;
 
+  // Registry checks that failed and fell back to the local image.
+  std::vector<std::string> TakeWarnings();
+
  private:
   store::Store& store_;
+  registry::PullPolicy policy_;
+  registry::PullOptions pull_;
+  std::mutex mutex_;
+  std::vector<std::string> warnings_;
 };
 
 }  // namespace zlayer::engine

@@ -12,8 +12,8 @@
 #include "imageio/image_json.h"
 #include "imageio/import.h"
 #include "imageio/oci_layout_import.h"
-#include "imageio/platform.h"
 #include "oci/index.h"
+#include "oci/platform.h"
 
 namespace zlayer::imageio {
 namespace {
@@ -57,7 +57,7 @@ TEST_F(ImageIoTest, RootfsTarballBecomesOneGzipLayer) {
             "application/vnd.oci.image.layer.v1.tar+gzip");
   EXPECT_EQ(image.tags, std::vector<std::string>{"sample:v1"});
   auto config = nlohmann::json::parse(store_->blobs().Read(image.id).value());
-  EXPECT_EQ(config["architecture"], HostPlatform().architecture);
+  EXPECT_EQ(config["architecture"], oci::HostPlatform().architecture);
   EXPECT_EQ(config["history"].size(), 1u);
   EXPECT_TRUE(std::filesystem::is_empty(temp_.path() + "/root/tmp"));
 }
@@ -142,7 +142,7 @@ TEST_F(ImageIoTest, SelectsTheHostPlatformFromANestedIndex) {
   oci::Descriptor here{.media_type = image.manifest_media_type,
                        .digest = image.manifest_digest,
                        .size = image.manifest_size};
-  here.platform = HostPlatform();
+  here.platform = oci::HostPlatform();
   nested.manifests = {other, here};
   std::string nested_text = oci::SerializeIndex(nested);
   ASSERT_TRUE(base::WriteFileAtomic(

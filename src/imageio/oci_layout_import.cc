@@ -7,10 +7,10 @@
 
 #include "base/file_io.h"
 #include "imageio/blob_copy.h"
-#include "imageio/platform.h"
 #include "oci/image_config.h"
 #include "oci/manifest.h"
 #include "oci/media_types.h"
+#include "oci/platform.h"
 
 namespace zlayer::imageio {
 namespace {
@@ -43,7 +43,7 @@ Result<std::vector<LayoutImage>> Candidates(const LayoutBlobs& blobs,
   std::vector<LayoutImage> found;
   for (const oci::Descriptor& entry : index.manifests) {
     if (oci::IsManifestMediaType(entry.media_type)) {
-      if (entry.platform && !RunsOnHost(*entry.platform)) continue;
+      if (entry.platform && !oci::RunsOnHost(*entry.platform)) continue;
       found.push_back({entry, entry.annotations});
     } else if (oci::IsIndexMediaType(entry.media_type)) {
       if (depth >= 4) return Fail("image indexes nested too deeply");
@@ -132,8 +132,8 @@ Result<LayoutImage> SelectLayoutImage(const LayoutBlobs& blobs,
   ZL_ASSIGN_OR_RETURN(std::vector<LayoutImage> found,
                       Candidates(blobs, index, 0));
   if (found.empty()) {
-    return Fail("no image for " + oci::PlatformString(HostPlatform()) + " in " +
-                    blobs.dir(),
+    return Fail("no image for " + oci::PlatformString(oci::HostPlatform()) +
+                    " in " + blobs.dir(),
                 ErrorKind::kNotFound);
   }
   if (found.size() > 1) {

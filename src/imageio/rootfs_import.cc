@@ -4,12 +4,12 @@
 #include <vector>
 
 #include "imageio/blob_copy.h"
-#include "imageio/platform.h"
 #include "imageio/tree_import.h"
 #include "layer/change_set.h"
 #include "layer/layer_writer.h"
 #include "oci/image_config.h"
 #include "oci/manifest.h"
+#include "oci/platform.h"
 #include "oci/timestamp.h"
 
 namespace zlayer::imageio {
@@ -44,7 +44,7 @@ std::string Created(const std::optional<int64_t>& epoch) {
 oci::ImageConfig RootfsConfig(const base::Digest& diff_id,
                               const std::string& created,
                               const std::string& source) {
-  oci::Platform host = HostPlatform();
+  oci::Platform host = oci::HostPlatform();
   oci::ImageConfig config;
   config.created = created;
   config.architecture = host.architecture;

@@ -3,7 +3,6 @@
 
 #include "plan/config_rules.h"
 #include "plan/go_format.h"
-#include "plan/platforms.h"
 
 namespace zlayer::plan {
 namespace {
@@ -82,46 +81,6 @@ TEST(StopSignalTest, NamesAndNumbers) {
     ASSERT_FALSE(status) << bad;
     EXPECT_EQ(status.error().message(), std::string("invalid signal: ") + bad);
   }
-}
-
-oci::Platform Parsed(std::string_view text) {
-  auto platform = ParsePlatform(text);
-  EXPECT_TRUE(platform) << text << ": " << platform.error().message();
-  return platform ? *platform : oci::Platform{};
-}
-
-TEST(PlatformsTest, ParseNormalizes) {
-  EXPECT_EQ(Parsed("linux/amd64"),
-            (oci::Platform{.architecture = "amd64", .os = "linux"}));
-  EXPECT_EQ(Parsed("Linux/x86_64"),
-            (oci::Platform{.architecture = "amd64", .os = "linux"}));
-  EXPECT_EQ(Parsed("linux/aarch64"),
-            (oci::Platform{.architecture = "arm64", .os = "linux"}));
-  EXPECT_EQ(
-      Parsed("linux/arm64/v8"),
-      (oci::Platform{.architecture = "arm64", .os = "linux", .variant = "v8"}));
-  EXPECT_EQ(Parsed("linux/arm"),
-            (oci::Platform{.architecture = "arm", .os = "linux"}));
-  EXPECT_EQ(
-      Parsed("linux/arm/7"),
-      (oci::Platform{.architecture = "arm", .os = "linux", .variant = "v7"}));
-  EXPECT_EQ(Parsed("arm64").architecture, "arm64");
-  EXPECT_EQ(Parsed("arm64").os, "linux");
-  EXPECT_EQ(Parsed("windows(10.0.17763)/amd64").os_version, "10.0.17763");
-  EXPECT_EQ(Parsed("linux").architecture, HostPlatform().architecture);
-  EXPECT_FALSE(ParsePlatform("nonsense"));
-  EXPECT_FALSE(ParsePlatform("linux/a/b/c"));
-  EXPECT_FALSE(ParsePlatform("linux/*"));
-}
-
-TEST(PlatformsTest, Format) {
-  oci::Platform p{.architecture = "arm", .os = "linux", .variant = "v7"};
-  EXPECT_EQ(FormatPlatform(p), "linux/arm/v7");
-  oci::Platform versioned{
-      .architecture = "arm", .os = "linux", .os_version = "1", .variant = "v7"};
-  EXPECT_EQ(FormatPlatformAll(versioned), "linux(1)/arm/v7");
-  EXPECT_EQ(FormatPlatform(oci::Platform{}), "unknown");
-  EXPECT_EQ(HostPlatform().os, "linux");
 }
 
 }  // namespace

@@ -14,9 +14,9 @@
 #include "dockerfile/parser.h"
 #include "dockerfile/suggest.h"
 #include "dockerfile/text.h"
+#include "oci/platform.h"
 #include "plan/dispatch.h"
 #include "plan/go_format.h"
-#include "plan/platforms.h"
 #include "shell/lexer.h"
 
 namespace zlayer::plan {
@@ -195,7 +195,7 @@ class Planner {
 };
 
 Status Planner::SetUpPlatformsAndArgs() {
-  build_platform_ = WithDefaults(options_.build_platform, HostPlatform());
+  build_platform_ = WithDefaults(options_.build_platform, oci::HostPlatform());
   target_platform_ = WithDefaults(options_.target_platform, build_platform_);
 
   std::string target_name = options_.target;
@@ -204,12 +204,12 @@ Status Planner::SetUpPlatformsAndArgs() {
   const oci::Platform& bp = build_platform_;
   const oci::Platform& tp = target_platform_;
   const std::pair<std::string, std::string> defaults[] = {
-      {"BUILDPLATFORM", FormatPlatform(bp)},
+      {"BUILDPLATFORM", oci::FormatPlatform(bp)},
       {"BUILDOS", bp.os},
       {"BUILDOSVERSION", bp.os_version},
       {"BUILDARCH", bp.architecture},
       {"BUILDVARIANT", bp.variant},
-      {"TARGETPLATFORM", FormatPlatformAll(tp)},
+      {"TARGETPLATFORM", oci::FormatPlatformAll(tp)},
       {"TARGETOS", tp.os},
       {"TARGETOSVERSION", tp.os_version},
       {"TARGETARCH", tp.architecture},
@@ -302,7 +302,7 @@ Status Planner::ExpandFromLines() {
             filename_, line,
             "empty platform value from expression " + stage.platform);
       }
-      auto parsed = ParsePlatform(platform->word);
+      auto parsed = oci::ParsePlatform(platform->word);
       if (!parsed) {
         return FailAtLine(filename_, line,
                           "failed to parse platform " + stage.platform + ": " +
@@ -466,7 +466,7 @@ std::set<int> Planner::Reachable(int target) const {
 
 Result<ImageInfo> Planner::ResolveImage(const std::string& ref,
                                         const oci::Platform& platform) {
-  std::string key = ref + "\n" + FormatPlatformAll(platform);
+  std::string key = ref + "\n" + oci::FormatPlatformAll(platform);
   auto it = resolved_images_.find(key);
   if (it != resolved_images_.end()) return it->second;
   ZL_ASSIGN_OR_RETURN(ImageInfo info, images_.Resolve(ref, platform));

@@ -86,7 +86,39 @@ void AddFields(Json& out, const BuildFailed& e) {
   out["step"] = e.step;
 }
 
+void AddFields(Json& out, const TransferProgress& e) {
+  out["kind"] = TransferKindName(e.kind);
+  out["ref"] = e.ref;
+  out["digest"] = e.digest;
+  out["what"] = e.what;
+  out["state"] = TransferStateName(e.state);
+  out["done"] = e.done;
+  out["total"] = e.total;
+}
+
 }  // namespace
+
+const char* TransferKindName(TransferKind kind) {
+  return kind == TransferKind::kPush ? "push" : "pull";
+}
+
+const char* TransferStateName(TransferState state) {
+  switch (state) {
+    case TransferState::kStarted:
+      return "started";
+    case TransferState::kRunning:
+      return "running";
+    case TransferState::kDone:
+      return "done";
+    case TransferState::kExists:
+      return "exists";
+    case TransferState::kMounted:
+      return "mounted";
+    case TransferState::kFailed:
+      return "failed";
+  }
+  return "unknown";
+}
 
 const char* EventTypeName(const Event& event) {
   return std::visit(
@@ -104,6 +136,9 @@ const char* EventTypeName(const Event& event) {
         if constexpr (std::is_same_v<T, StageComplete>) return "stage_complete";
         if constexpr (std::is_same_v<T, BuildComplete>) return "build_complete";
         if constexpr (std::is_same_v<T, BuildFailed>) return "build_failed";
+        if constexpr (std::is_same_v<T, TransferProgress>) {
+          return "transfer_progress";
+        }
       },
       event);
 }

@@ -8,6 +8,7 @@
 #define ZLAYER_PROGRESS_EVENTS_H_
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <variant>
 #include <vector>
@@ -72,9 +73,36 @@ struct BuildFailed {
   int step = -1;
 };
 
+// Registry transfers (`pull`, `push`, FROM pulls and --push in a build).
+enum class TransferKind { kPull, kPush };
+enum class TransferState {
+  kStarted,  // done = 0
+  kRunning,  // bytes moved; emitted at most every 100 ms per blob
+  kDone,     // done == total
+  kExists,   // push: the registry already had it; pull: the store had it
+  kMounted,  // push: linked from another repository of the registry
+  kFailed,
+};
+
+// "pull"/"push" and "started", "running", "done", "exists", "mounted",
+// "failed", as in JSON lines and the plain renderer.
+const char* TransferKindName(TransferKind kind);
+const char* TransferStateName(TransferState state);
+
+// One blob of one image on its way; a manifest or index counts as a blob.
+struct TransferProgress {
+  TransferKind kind = TransferKind::kPull;
+  std::string ref;     // the remote reference, "127.0.0.1:5000/app:v1"
+  std::string digest;  // "sha256:..."
+  std::string what;    // "layer", "config", "manifest" or "index"
+  TransferState state = TransferState::kStarted;
+  uint64_t done = 0;
+  uint64_t total = 0;  // 0 when unknown
+};
+
 using Event = std::variant<BuildStarted, StageStarted, InstructionStarted,
                            OutputLine, InstructionComplete, StageComplete,
-                           BuildComplete, BuildFailed>;
+                           BuildComplete, BuildFailed, TransferProgress>;
 
 // "build_started", "stage_started", ... as used in JSON lines.
 const char* EventTypeName(const Event& event);

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 
 namespace zlayer::progress {
 namespace {
@@ -35,6 +36,42 @@ TEST(EventTypeNameTest, NamesEveryEvent) {
   EXPECT_STREQ(EventTypeName(StageComplete{}), "stage_complete");
   EXPECT_STREQ(EventTypeName(BuildComplete{}), "build_complete");
   EXPECT_STREQ(EventTypeName(BuildFailed{}), "build_failed");
+  EXPECT_STREQ(EventTypeName(TransferProgress{}), "transfer_progress");
+}
+
+TEST(EventToJsonTest, TransferProgress) {
+  auto json = Parse(TransferProgress{.kind = TransferKind::kPush,
+                                     .ref = "127.0.0.1:5000/app:v1",
+                                     .digest = "sha256:abc",
+                                     .what = "layer",
+                                     .state = TransferState::kRunning,
+                                     .done = 5000000000,
+                                     .total = 6000000000});
+  EXPECT_EQ(json.size(), 9u) << json;
+  EXPECT_EQ(json["kind"], "push");
+  EXPECT_EQ(json["ref"], "127.0.0.1:5000/app:v1");
+  EXPECT_EQ(json["digest"], "sha256:abc");
+  EXPECT_EQ(json["what"], "layer");
+  EXPECT_EQ(json["state"], "running");
+  // Sizes beyond 32 bits stay exact.
+  EXPECT_EQ(json["done"], 5000000000u);
+  EXPECT_EQ(json["total"], 6000000000u);
+}
+
+TEST(EventToJsonTest, TransferStatesAndKinds) {
+  const std::pair<TransferState, const char*> states[] = {
+      {TransferState::kStarted, "started"},
+      {TransferState::kRunning, "running"},
+      {TransferState::kDone, "done"},
+      {TransferState::kExists, "exists"},
+      {TransferState::kMounted, "mounted"},
+      {TransferState::kFailed, "failed"},
+  };
+  for (const auto& [state, name] : states) {
+    auto json = Parse(TransferProgress{.state = state});
+    EXPECT_EQ(json["state"], name);
+    EXPECT_EQ(json["kind"], "pull");
+  }
 }
 
 TEST(EventToJsonTest, BuildStarted) {

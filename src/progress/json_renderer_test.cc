@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -69,6 +70,46 @@ TEST(JsonRendererTest, ConcurrentLongLinesNeverInterleave) {
     EXPECT_EQ(line["line"], std::string(9000, 'a' + t));
     EXPECT_EQ(line["step"], next[t]++);
   }
+}
+
+TEST(JsonRendererTest, DropsRunningTransfersCloserThan100msOnly) {
+  auto transfer = [](const std::string& digest, TransferState state,
+                     uint64_t done) {
+    return TransferProgress{.kind = TransferKind::kPull,
+                            .ref = "docker.io/library/alpine:latest",
+                            .digest = digest,
+                            .what = "layer",
+                            .state = state,
+                            .done = done,
+                            .total = 100};
+  };
+  auto capture = Capture::Pipe();
+  {
+    JsonRenderer renderer(capture.fd());
+    renderer.Emit(transfer("sha256:a", TransferState::kStarted, 0));
+    for (uint64_t i = 1; i <= 50; ++i) {
+      renderer.Emit(transfer("sha256:a", TransferState::kRunning, i));
+    }
+    // Another blob's ends are never dropped, however close.
+    renderer.Emit(transfer("sha256:b", TransferState::kStarted, 0));
+    renderer.Emit(transfer("sha256:b", TransferState::kFailed, 3));
+    std::this_thread::sleep_for(std::chrono::milliseconds(120));
+    renderer.Emit(transfer("sha256:a", TransferState::kRunning, 60));
+    renderer.Emit(transfer("sha256:a", TransferState::kRunning, 70));
+    renderer.Emit(transfer("sha256:a", TransferState::kDone, 100));
+  }
+  auto lines = Lines(capture.Finish());
+  std::vector<std::string> seen;
+  for (const auto& line : lines) {
+    EXPECT_EQ(line["type"], "transfer_progress");
+    seen.push_back(line["digest"].get<std::string>() + " " +
+                   line["state"].get<std::string>() + " " +
+                   std::to_string(line["done"].get<uint64_t>()));
+  }
+  EXPECT_EQ(seen,
+            (std::vector<std::string>{
+                "sha256:a started 0", "sha256:b started 0", "sha256:b failed 3",
+                "sha256:a running 60", "sha256:a done 100"}));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "base/file_io.h"
+#include "base/units.h"
 #include "progress/text.h"
 
 namespace zlayer::progress {
@@ -104,6 +105,50 @@ void PlainRenderer::On(const BuildFailed& e) {
   }
   running_.clear();
   Line("", "build failed: " + e.error);
+}
+
+void PlainRenderer::On(const TransferProgress& e) {
+  std::string key =
+      fmt::format("{} {} {}", TransferKindName(e.kind), e.ref, e.digest);
+  std::string head = fmt::format("{} {} {}", TransferKindName(e.kind), e.ref,
+                                 TransferLabel(e.what, e.digest));
+  switch (e.state) {
+    case TransferState::kStarted:
+      transfers_[key] = 0;
+      Line("", e.total > 0 ? head + " started " + base::FormatSize(e.total)
+                           : head + " started");
+      return;
+    case TransferState::kRunning: {
+      if (e.total == 0) return;
+      uint64_t done = std::min(e.done, e.total);
+      int quarter = static_cast<int>(done * 4 / e.total);
+      if (quarter >= 4) return;  // the final line says it
+      // A running event without a started one (a sink attached late)
+      // counts from zero.
+      int& last = transfers_[key];
+      if (quarter <= last) return;
+      last = quarter;
+      Line("", head + " " + TransferAmount(e.done, e.total));
+      return;
+    }
+    case TransferState::kDone:
+      transfers_.erase(key);
+      Line("", head + " " + base::FormatSize(e.total > 0 ? e.total : e.done) +
+                   " done");
+      return;
+    case TransferState::kExists:
+      transfers_.erase(key);
+      Line("", head + " exists");
+      return;
+    case TransferState::kMounted:
+      transfers_.erase(key);
+      Line("", head + " mounted");
+      return;
+    case TransferState::kFailed:
+      transfers_.erase(key);
+      Line("", head + " failed");
+      return;
+  }
 }
 
 }  // namespace zlayer::progress

@@ -18,6 +18,13 @@
 //
 //   naming to app:latest
 //   build complete sha256:... 1.4s
+//
+// Registry transfers print when a blob starts and ends, and at most at
+// each quarter of its size in between:
+//
+//   pull localhost:5000/app:v1 layer sha256:4abcf2066143 started 3.4MB
+//   pull localhost:5000/app:v1 layer sha256:4abcf2066143 1.7MB/3.4MB
+//   pull localhost:5000/app:v1 layer sha256:4abcf2066143 3.4MB done
 #ifndef ZLAYER_PROGRESS_PLAIN_RENDERER_H_
 #define ZLAYER_PROGRESS_PLAIN_RENDERER_H_
 
@@ -52,6 +59,7 @@ class PlainRenderer final : public EventSink {
   void On(const StageComplete& e);
   void On(const BuildComplete& e);
   void On(const BuildFailed& e);
+  void On(const TransferProgress& e);
 
   const int fd_;
   std::mutex mu_;
@@ -59,6 +67,9 @@ class PlainRenderer final : public EventSink {
   int total_stages_ = 0;
   std::map<int, StageInfo> stages_;
   std::vector<std::pair<int, int>> running_;  // started, not complete
+  // Per blob in flight (kind, ref, digest): the last quarter of its total
+  // reported, so that "running" prints at most at 25%, 50% and 75%.
+  std::map<std::string, int> transfers_;
   std::string last_vertex_;
   bool wrote_ = false;
   std::string out_;  // what this event prints, written at once

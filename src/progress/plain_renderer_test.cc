@@ -190,3 +190,97 @@ TEST(PlainRendererTest, ConcurrentStagesKeepLinesWhole) {
 
 }  // namespace
 }  // namespace zlayer::progress
+
+namespace zlayer::progress {
+namespace {
+
+const std::string kLayer = "sha256:abcdef012345" + std::string(52, '6');
+const std::string kConfig = "sha256:0123456789ab" + std::string(52, 'c');
+
+TransferProgress Push(const std::string& digest, TransferState state,
+                      uint64_t done, uint64_t total,
+                      const std::string& what = "layer") {
+  return TransferProgress{.kind = TransferKind::kPush,
+                          .ref = "127.0.0.1:5000/app:v1",
+                          .digest = digest,
+                          .what = what,
+                          .state = state,
+                          .done = done,
+                          .total = total};
+}
+
+TEST(PlainRendererTest, TransferPrintsStartQuartersAndEnd) {
+  constexpr uint64_t kTotal = 40'000'000;
+  std::vector<Event> events = {
+      Push(kLayer, TransferState::kStarted, 0, kTotal),
+      Push(kLayer, TransferState::kRunning, 2'000'000, kTotal),
+      Push(kLayer, TransferState::kRunning, 8'000'000, kTotal),
+      Push(kLayer, TransferState::kRunning, 10'400'000, kTotal),
+      Push(kLayer, TransferState::kRunning, 12'000'000, kTotal),
+      Push(kLayer, TransferState::kRunning, 20'400'000, kTotal),
+      Push(kLayer, TransferState::kRunning, 32'000'000, kTotal),
+      Push(kLayer, TransferState::kRunning, 39'000'000, kTotal),
+      Push(kLayer, TransferState::kRunning, kTotal, kTotal),
+      Push(kLayer, TransferState::kDone, kTotal, kTotal),
+  };
+  const std::string head =
+      "push 127.0.0.1:5000/app:v1 layer sha256:abcdef012345";
+  EXPECT_EQ(Render(events), head + " started 40MB\n" +     //
+                                head + " 10.4MB/40MB\n" +  //
+                                head + " 20.4MB/40MB\n" +  //
+                                head + " 32MB/40MB\n" +    //
+                                head + " 40MB done\n");
+}
+
+TEST(PlainRendererTest, TransferEndStatesAndUnknownTotals) {
+  std::vector<Event> events = {
+      Push(kConfig, TransferState::kStarted, 0, 1500, "config"),
+      Push(kConfig, TransferState::kExists, 1500, 1500, "config"),
+      Push(kLayer, TransferState::kStarted, 0, 0),
+      // Without a total there are no quarters to report.
+      Push(kLayer, TransferState::kRunning, 1000, 0),
+      Push(kLayer, TransferState::kRunning, 9000, 0),
+      Push(kLayer, TransferState::kFailed, 9000, 0),
+      Push("sha256:ffff", TransferState::kMounted, 10, 10),
+  };
+  const std::string head = "push 127.0.0.1:5000/app:v1 ";
+  EXPECT_EQ(Render(events),
+            head + "config sha256:0123456789ab started 1.5kB\n" +  //
+                head + "config sha256:0123456789ab exists\n" +     //
+                head + "layer sha256:abcdef012345 started\n" +     //
+                head + "layer sha256:abcdef012345 failed\n" +      //
+                head + "layer sha256:ffff mounted\n");
+}
+
+TEST(PlainRendererTest, TransfersOfAPulledBaseComeBeforeTheSteps) {
+  std::vector<Event> events = {
+      BuildStarted{.file = "Dockerfile", .total_stages = 1, .total_steps = 1},
+      StageStarted{.base = "alpine", .steps = 1},
+      TransferProgress{.ref = "docker.io/library/alpine:latest",
+                       .digest = kLayer,
+                       .what = "layer",
+                       .state = TransferState::kStarted,
+                       .total = 3'400'000},
+      TransferProgress{.ref = "docker.io/library/alpine:latest",
+                       .digest = kLayer,
+                       .what = "layer",
+                       .state = TransferState::kDone,
+                       .done = 3'400'000,
+                       .total = 3'400'000},
+      InstructionStarted{.text = "RUN true"},
+  };
+  EXPECT_EQ(Render(events),
+            "building Dockerfile: 1 stage, 1 step\n"
+            "\n"
+            "#0 FROM alpine\n"
+            "\n"
+            "pull docker.io/library/alpine:latest layer sha256:abcdef012345 "
+            "started 3.4MB\n"
+            "pull docker.io/library/alpine:latest layer sha256:abcdef012345 "
+            "3.4MB done\n"
+            "\n"
+            "#0.1 [1/1] RUN true\n");
+}
+
+}  // namespace
+}  // namespace zlayer::progress

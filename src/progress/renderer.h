@@ -28,6 +28,9 @@ Mode ResolveMode(Mode mode, int fd);
 //    output; redraws are rate limited; a final summary stays on screen.
 //  - plain: one line per event, output lines prefixed "#<stage>.<step> ".
 //  - json: EventToJson lines.
+// Registry transfers show in all three: a bar per blob moving (tty), a
+// line at a blob's start, quarters and end (plain), every event but
+// "running" ones closer than 100 ms for one blob (json).
 // `verbose` keeps every output line in the tty view instead of the tail.
 std::unique_ptr<EventSink> MakeRenderer(Mode mode, int fd,
                                         bool verbose = false);

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "base/units.h"
 #include "base/utf8.h"
 
 namespace zlayer::progress {
@@ -28,6 +29,50 @@ std::string StepName(std::string_view stage_name, int step, int steps) {
     out += '/';
     out += std::to_string(steps);
   }
+  return out;
+}
+
+std::string ShortDigest(std::string_view digest) {
+  constexpr std::size_t kHex = 12;
+  std::size_t colon = digest.find(':');
+  if (colon == std::string_view::npos) return std::string(digest);
+  if (digest.size() - colon - 1 <= kHex) return std::string(digest);
+  return std::string(digest.substr(0, colon + 1 + kHex));
+}
+
+std::string TransferLabel(std::string_view what, std::string_view digest) {
+  std::string out(what);
+  out += ' ';
+  out += ShortDigest(digest);
+  return out;
+}
+
+std::string TransferAmount(uint64_t done, uint64_t total) {
+  std::string out = base::FormatSize(done);
+  if (total == 0) return out;
+  out += '/';
+  out += base::FormatSize(total);
+  return out;
+}
+
+std::string ProgressBar(uint64_t done, uint64_t total, std::size_t width) {
+  if (total == 0 || width < 3) return "";
+  std::size_t inner = width - 2;
+  uint64_t clamped = done < total ? done : total;
+  // In floating point: done * inner overflows for blobs near 2^64 bytes.
+  auto filled = static_cast<std::size_t>(static_cast<double>(clamped) /
+                                         static_cast<double>(total) *
+                                         static_cast<double>(inner));
+  if (filled > inner) filled = inner;
+  std::string out = "[";
+  if (filled == inner) {
+    out.append(inner, '=');
+  } else {
+    out.append(filled, '=');
+    out += '>';
+    out.append(inner - filled - 1, ' ');
+  }
+  out += ']';
   return out;
 }
 

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,21 @@ std::string FormatSeconds(std::chrono::nanoseconds duration);
 // no name, as in BuildKit's "[2/3]".
 std::string StageName(int stage, std::string_view name, int total_stages);
 std::string StepName(std::string_view stage_name, int step, int steps);
+
+// "sha256:abcdef012345": the algorithm and the first 12 hex digits, as
+// `docker images` shortens ids. Anything else comes back unchanged.
+std::string ShortDigest(std::string_view digest);
+
+// How a transfer line names its blob: "layer sha256:abcdef012345".
+std::string TransferLabel(std::string_view what, std::string_view digest);
+
+// Bytes moved so far in Docker's units: "12.3MB/40MB", or "12.3MB" when
+// the total is unknown (0).
+std::string TransferAmount(uint64_t done, uint64_t total);
+
+// A bar `width` columns wide, brackets included, in Docker's style:
+// "[=====>     ]"; empty when the total is unknown or width < 3.
+std::string ProgressBar(uint64_t done, uint64_t total, std::size_t width);
 
 // Makes a line safe to draw inside a redrawn terminal region: what a
 // carriage return overwrote is dropped (progress bars), escape sequences

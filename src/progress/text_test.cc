@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 namespace zlayer::progress {
@@ -15,6 +16,33 @@ TEST(FormatSecondsTest, OneDecimalLikeBuildKit) {
   EXPECT_EQ(FormatSeconds(milliseconds(1234)), "1.2s");
   EXPECT_EQ(FormatSeconds(milliseconds(75260)), "75.3s");
   EXPECT_EQ(FormatSeconds(milliseconds(-5)), "0.0s");
+}
+
+TEST(ShortDigestTest, TwelveHexDigits) {
+  EXPECT_EQ(ShortDigest("sha256:abcdef0123456789abcdef"),
+            "sha256:abcdef012345");
+  EXPECT_EQ(ShortDigest("sha256:abc"), "sha256:abc");
+  EXPECT_EQ(ShortDigest("no-colon"), "no-colon");
+  EXPECT_EQ(TransferLabel("layer", "sha256:abcdef0123456789"),
+            "layer sha256:abcdef012345");
+}
+
+TEST(TransferAmountTest, DockerUnits) {
+  EXPECT_EQ(TransferAmount(12'300'000, 40'000'000), "12.3MB/40MB");
+  EXPECT_EQ(TransferAmount(999, 0), "999B");
+  EXPECT_EQ(TransferAmount(0, 1500), "0B/1.5kB");
+}
+
+TEST(ProgressBarTest, DockerStyle) {
+  EXPECT_EQ(ProgressBar(0, 100, 12), "[>         ]");
+  EXPECT_EQ(ProgressBar(50, 100, 12), "[=====>    ]");
+  EXPECT_EQ(ProgressBar(99, 100, 12), "[=========>]");
+  EXPECT_EQ(ProgressBar(100, 100, 12), "[==========]");
+  EXPECT_EQ(ProgressBar(500, 100, 5), "[===]");  // more than the total
+  EXPECT_EQ(ProgressBar(1, 0, 12), "");          // unknown total
+  EXPECT_EQ(ProgressBar(1, 2, 2), "");
+  // No overflow near the top of the range.
+  EXPECT_EQ(ProgressBar(UINT64_MAX / 2, UINT64_MAX, 12), "[=====>    ]");
 }
 
 TEST(StepNameTest, NamesStagesAndSteps) {

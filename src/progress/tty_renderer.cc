@@ -7,12 +7,18 @@
 
 #include "base/file_io.h"
 #include "base/log.h"
+#include "base/units.h"
 #include "progress/text.h"
 
 namespace zlayer::progress {
 namespace {
 
 constexpr std::size_t kDefaultWidth = 80;
+constexpr std::size_t kBarWidth = 22;
+
+bool Active(TransferState state) {
+  return state == TransferState::kStarted || state == TransferState::kRunning;
+}
 
 struct TerminalSize {
   std::size_t width = kDefaultWidth;
@@ -120,12 +126,14 @@ void TtyRenderer::Finish(Vertex& vertex, State state, Clock::time_point now) {
 }
 
 void TtyRenderer::On(const BuildStarted& e, Clock::time_point now) {
+  build_ = true;
   build_started_ = now;
   total_stages_ = e.total_stages;
   total_steps_ = e.total_steps;
 }
 
 void TtyRenderer::On(const StageStarted& e, Clock::time_point now) {
+  build_ = true;
   if (!build_started_) build_started_ = now;
   stages_[e.stage] = StageInfo{.name = e.name, .steps = e.steps};
   std::string name = StageName(e.stage, e.name, total_stages_);
@@ -139,6 +147,7 @@ void TtyRenderer::On(const StageStarted& e, Clock::time_point now) {
 }
 
 void TtyRenderer::On(const InstructionStarted& e, Clock::time_point now) {
+  build_ = true;
   if (!build_started_) build_started_ = now;
   // The base is ready once the first step runs.
   if (Vertex* base = Find(e.stage, -1)) Finish(*base, State::kDone, now);
@@ -210,6 +219,77 @@ void TtyRenderer::On(const BuildFailed& e, Clock::time_point now) {
   RenderLocked(true);
 }
 
+void TtyRenderer::On(const TransferProgress& e, Clock::time_point now) {
+  if (!build_started_) build_started_ = now;
+  std::string key = std::string(TransferKindName(e.kind)) + " " + e.ref;
+  auto [slot, inserted] = transfer_index_.try_emplace(key, vertices_.size());
+  if (inserted) {
+    vertices_.push_back(Vertex{.stage = -1,
+                               .step = -1,
+                               .label = SanitizeForTerminal(key),
+                               .started = now,
+                               .transfer = true});
+  }
+  Vertex& vertex = vertices_[slot->second];
+  auto blob = std::find_if(vertex.blobs.begin(), vertex.blobs.end(),
+                           [&](const Blob& b) { return b.digest == e.digest; });
+  if (blob == vertex.blobs.end()) {
+    vertex.blobs.push_back(
+        Blob{.digest = e.digest,
+             .label = SanitizeForTerminal(TransferLabel(e.what, e.digest))});
+    blob = vertex.blobs.end() - 1;
+  }
+  blob->state = e.state;
+  blob->done = e.done;
+  blob->total = e.total;
+  // The image is done while no blob moves; a pull reads the manifest
+  // before it knows the layers, so it may start running again.
+  bool active = std::any_of(vertex.blobs.begin(), vertex.blobs.end(),
+                            [](const Blob& b) { return Active(b.state); });
+  bool failed = std::any_of(
+      vertex.blobs.begin(), vertex.blobs.end(),
+      [](const Blob& b) { return b.state == TransferState::kFailed; });
+  vertex.duration = now - vertex.started;
+  vertex.state =
+      active ? State::kRunning : (failed ? State::kError : State::kDone);
+  transfers_ended_.reset();
+  if (!active) transfers_ended_ = now;
+}
+
+std::string TtyRenderer::BlobLine(const Blob& blob, std::size_t width) {
+  std::string text = " => => " + blob.label;
+  switch (blob.state) {
+    case TransferState::kDone:
+      text +=
+          " done " + base::FormatSize(blob.total > 0 ? blob.total : blob.done);
+      break;
+    case TransferState::kExists:
+      text += " exists";
+      break;
+    case TransferState::kMounted:
+      text += " mounted";
+      break;
+    case TransferState::kFailed:
+      text += " failed";
+      break;
+    case TransferState::kStarted:
+    case TransferState::kRunning: {
+      std::string amount = TransferAmount(blob.done, blob.total);
+      std::size_t used = Columns(text) + amount.size() + 2;
+      std::size_t bar = width > used ? std::min(kBarWidth, width - used) : 0;
+      // A bar shorter than this shows nothing useful on a narrow terminal.
+      if (blob.total > 0 && bar >= 7) {
+        text += ' ';
+        text += ProgressBar(blob.done, blob.total, bar);
+      }
+      text += ' ';
+      text += amount;
+      break;
+    }
+  }
+  return Fit(text, width);
+}
+
 std::string TtyRenderer::VertexLine(const Vertex& vertex, Clock::time_point now,
                                     std::size_t width) const {
   std::string text = " => ";
@@ -235,13 +315,35 @@ std::string TtyRenderer::VertexLine(const Vertex& vertex, Clock::time_point now,
   return Fit(text, width - time.size() - 1) + " " + time;
 }
 
-std::vector<std::string> TtyRenderer::Frame(bool final, Clock::time_point now,
-                                            std::size_t width,
-                                            std::size_t height) const {
-  // One column short of the edge: a line that fills the last column leaves
-  // the cursor in a pending wrap, where terminals disagree.
-  std::size_t columns = width > 1 ? width - 1 : 1;
+std::string TtyRenderer::Header(bool final, Clock::time_point now) const {
   auto started = build_started_.value_or(now);
+  if (!build_) {
+    // A pull or push on its own counts blobs instead of steps; it has no
+    // closing event, the last blob to finish ends it.
+    bool pull = false;
+    bool push = false;
+    int blobs = 0;
+    int finished = 0;
+    bool failed = false;
+    for (const Vertex& v : vertices_) {
+      if (!v.transfer) continue;
+      (v.label.starts_with("push ") ? push : pull) = true;
+      for (const Blob& b : v.blobs) {
+        ++blobs;
+        finished += Active(b.state) ? 0 : 1;
+        failed = failed || b.state == TransferState::kFailed;
+      }
+    }
+    bool done = finished == blobs && transfers_ended_.has_value();
+    auto ended = done ? *transfers_ended_ : now;
+    std::string header = pull && push ? "[+] Transferring "
+                         : push       ? "[+] Pushing "
+                                      : "[+] Pulling ";
+    header += FormatSeconds(ended - started) + " (" + std::to_string(finished) +
+              "/" + std::to_string(blobs) + ")";
+    if (final && done) header += failed ? " FAILED" : " FINISHED";
+    return header;
+  }
   auto ended = final && build_ended_ ? *build_ended_ : now;
   int total = total_steps_;
   if (total == 0) {
@@ -251,6 +353,16 @@ std::vector<std::string> TtyRenderer::Frame(bool final, Clock::time_point now,
                        std::to_string(completed_steps_) + "/" +
                        std::to_string(total) + ")";
   if (final && build_ended_) header += failed_ ? " FAILED" : " FINISHED";
+  return header;
+}
+
+std::vector<std::string> TtyRenderer::Frame(bool final, Clock::time_point now,
+                                            std::size_t width,
+                                            std::size_t height) const {
+  // One column short of the edge: a line that fills the last column leaves
+  // the cursor in a pending wrap, where terminals disagree.
+  std::size_t columns = width > 1 ? width - 1 : 1;
+  std::string header = Header(final, now);
 
   // Each vertex is a block: its line, then its note and output tail.
   struct Block {
@@ -263,6 +375,9 @@ std::vector<std::string> TtyRenderer::Frame(bool final, Clock::time_point now,
                 .finished = vertex.state != State::kRunning};
     if (!vertex.note.empty()) {
       block.lines.push_back(Fit(" => => cache miss: " + vertex.note, columns));
+    }
+    for (const Blob& blob : vertex.blobs) {
+      block.lines.push_back(BlobLine(blob, columns));
     }
     bool show_logs = vertex.state == State::kRunning ||
                      (final && vertex.state == State::kError);

@@ -5,6 +5,14 @@
 // thread redraws at most every `interval`, in place with ANSI cursor
 // movement; the final frame (on BuildComplete or BuildFailed) shows every
 // step and stays on screen, with the log tail of the failed step.
+//
+// Registry transfers show as one vertex per image and direction in start
+// order (so a base pulled for FROM sits above the steps), with a line per
+// blob under it:
+//
+//   => pull localhost:5000/app:v1                                    1.2s
+//   => => manifest sha256:0123456789ab done 1.6kB
+//   => => layer sha256:abcdef012345 [=========>          ] 12.3MB/40MB
 #ifndef ZLAYER_PROGRESS_TTY_RENDERER_H_
 #define ZLAYER_PROGRESS_TTY_RENDERER_H_
 
@@ -52,6 +60,13 @@ class TtyRenderer final : public EventSink {
  private:
   using Clock = std::chrono::steady_clock;
   enum class State { kRunning, kDone, kCached, kError, kCanceled };
+  struct Blob {
+    std::string digest;
+    std::string label;  // "layer sha256:abcdef012345"
+    TransferState state = TransferState::kStarted;
+    uint64_t done = 0;
+    uint64_t total = 0;
+  };
   struct Vertex {
     int stage = 0;
     int step = -1;  // -1: the stage's FROM line
@@ -60,7 +75,9 @@ class TtyRenderer final : public EventSink {
     std::chrono::nanoseconds duration{0};  // once finished
     State state = State::kRunning;
     std::deque<std::string> logs;
-    std::string note;  // the cache miss reason
+    std::string note;       // the cache miss reason
+    bool transfer = false;  // a pull or push; its blobs follow
+    std::vector<Blob> blobs;
   };
   struct StageInfo {
     std::string name;
@@ -78,11 +95,14 @@ class TtyRenderer final : public EventSink {
   void On(const StageComplete& e, Clock::time_point now);
   void On(const BuildComplete& e, Clock::time_point now);
   void On(const BuildFailed& e, Clock::time_point now);
+  void On(const TransferProgress& e, Clock::time_point now);
 
   std::vector<std::string> Frame(bool final, Clock::time_point now,
                                  std::size_t width, std::size_t height) const;
   std::string VertexLine(const Vertex& vertex, Clock::time_point now,
                          std::size_t width) const;
+  static std::string BlobLine(const Blob& blob, std::size_t width);
+  std::string Header(bool final, Clock::time_point now) const;
   // Draws a frame over the previous one; appends to `out` and writes it.
   void RenderLocked(bool final, std::string out = {});
   void WriteLocked(const std::string& out);
@@ -103,9 +123,13 @@ class TtyRenderer final : public EventSink {
   int total_stages_ = 0;
   int total_steps_ = 0;
   int completed_steps_ = 0;
+  bool build_ = false;  // build events arrived, not only transfers
+  std::optional<Clock::time_point> transfers_ended_;  // no blob moving
   std::map<int, StageInfo> stages_;
   std::vector<Vertex> vertices_;  // in start order
   std::map<std::pair<int, int>, std::size_t> index_;
+  // "pull <ref>" / "push <ref>" to the transfer's vertex.
+  std::map<std::string, std::size_t> transfer_index_;
   std::vector<std::string> summary_;  // image id and tags at the end
   std::thread thread_;
 };

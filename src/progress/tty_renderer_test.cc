@@ -5,6 +5,7 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "base/log.h"
@@ -338,6 +339,143 @@ TEST(TtyRendererTest, LogMessagesPrintAboveTheView) {
   EXPECT_EQ(screen.CountLinesContaining("disk almost full"), 1);
   EXPECT_TRUE(screen.lines()[1].starts_with("[+] Building "));
   EXPECT_EQ(screen.CountLinesContaining("RUN make"), 1);
+}
+
+const std::string kRef = "127.0.0.1:5000/app:v1";
+const std::string kLayer = "sha256:abcdef012345" + std::string(52, '6');
+const std::string kOther = "sha256:bbbbbbbbbbbb" + std::string(52, 'b');
+const std::string kManifest = "sha256:0123456789ab" + std::string(52, 'c');
+
+TransferProgress Pull(const std::string& digest, const std::string& what,
+                      TransferState state, uint64_t done, uint64_t total) {
+  return TransferProgress{.kind = TransferKind::kPull,
+                          .ref = kRef,
+                          .digest = digest,
+                          .what = what,
+                          .state = state,
+                          .done = done,
+                          .total = total};
+}
+
+// The manifest fetched, one layer the store has, one on its way.
+std::vector<Event> PullUnderWay() {
+  return {
+      Pull(kManifest, "manifest", TransferState::kStarted, 0, 1600),
+      Pull(kManifest, "manifest", TransferState::kDone, 1600, 1600),
+      Pull(kOther, "layer", TransferState::kStarted, 0, 700),
+      Pull(kOther, "layer", TransferState::kExists, 700, 700),
+      Pull(kLayer, "layer", TransferState::kStarted, 0, 40'000'000),
+      Pull(kLayer, "layer", TransferState::kRunning, 12'300'000, 40'000'000),
+  };
+}
+
+TEST(TtyRendererTest, PullShowsABarPerActiveBlobThenCollapses) {
+  auto capture = Capture::Pty(80, 30);
+  {
+    TtyRenderer renderer(capture.fd(), kQuiet);
+    for (const Event& event : PullUnderWay()) renderer.Emit(event);
+    ASSERT_TRUE(capture.WaitFor([](const std::string& out) {
+      return Screen(out).CountLinesContaining("12.3MB/40MB") == 1;
+    })) << capture.Snapshot();
+    Screen live(capture.Snapshot());
+    SCOPED_TRACE(live.Text());
+    EXPECT_FALSE(live.cursor_left_screen());
+    EXPECT_TRUE(live.lines()[0].starts_with("[+] Pulling "));
+    EXPECT_TRUE(live.lines()[0].ends_with(" (2/3)"));
+    EXPECT_TRUE(HasLine(live, " => pull " + kRef + "  ", "s"));
+    EXPECT_TRUE(
+        HasLine(live, " => => manifest sha256:0123456789ab done 1.6kB"));
+    EXPECT_TRUE(HasLine(live, " => => layer sha256:bbbbbbbbbbbb exists"));
+    // 12.3 of 40 MB is 30% of the bar's 20 inner columns.
+    EXPECT_TRUE(HasLine(live,
+                        " => => layer sha256:abcdef012345 "
+                        "[======>             ] 12.3MB/40MB"));
+    renderer.Emit(
+        Pull(kLayer, "layer", TransferState::kDone, 40'000'000, 40'000'000));
+  }
+  Screen screen(capture.Finish());
+  SCOPED_TRACE(screen.Text());
+  EXPECT_FALSE(screen.cursor_left_screen());
+  EXPECT_TRUE(screen.lines()[0].ends_with(" (3/3) FINISHED"));
+  EXPECT_TRUE(HasLine(screen, " => => layer sha256:abcdef012345 done 40MB"));
+  EXPECT_EQ(screen.CountLinesContaining("[="), 0);
+  EXPECT_EQ(screen.CountLinesContaining("sha256:abcdef012345"), 1);
+}
+
+TEST(TtyRendererTest, FailedTransferEndsTheViewAsFailed) {
+  auto capture = Capture::Pipe();
+  {
+    TtyRenderer renderer(capture.fd(), kQuiet);
+    for (const Event& event : PullUnderWay()) renderer.Emit(event);
+    renderer.Emit(
+        Pull(kLayer, "layer", TransferState::kFailed, 12'300'000, 40'000'000));
+  }
+  Screen screen(capture.Finish());
+  SCOPED_TRACE(screen.Text());
+  EXPECT_TRUE(screen.lines()[0].ends_with(" (3/3) FAILED"));
+  EXPECT_TRUE(HasLine(screen, " => ERROR pull " + kRef));
+  EXPECT_TRUE(HasLine(screen, " => => layer sha256:abcdef012345 failed"));
+}
+
+TEST(TtyRendererTest, ABuildShowsThePullOfItsBaseBeforeTheSteps) {
+  auto capture = Capture::Pty(80, 30);
+  {
+    TtyRenderer renderer(capture.fd(), kQuiet);
+    renderer.Emit(BuildStarted{.total_stages = 1, .total_steps = 1});
+    renderer.Emit(StageStarted{.base = kRef, .steps = 1});
+    for (const Event& event : PullUnderWay()) renderer.Emit(event);
+    ASSERT_TRUE(capture.WaitFor([](const std::string& out) {
+      return Screen(out).CountLinesContaining("12.3MB/40MB") == 1;
+    })) << capture.Snapshot();
+    EXPECT_TRUE(Screen(capture.Snapshot()).lines()[0].ends_with(" (0/1)"));
+    renderer.Emit(
+        Pull(kLayer, "layer", TransferState::kDone, 40'000'000, 40'000'000));
+    renderer.Emit(InstructionStarted{.text = "RUN make"});
+    renderer.Emit(InstructionComplete{.duration = milliseconds(300)});
+    renderer.Emit(BuildComplete{.image_id = "sha256:4"});
+  }
+  Screen screen(capture.Finish());
+  SCOPED_TRACE(screen.Text());
+  EXPECT_FALSE(screen.cursor_left_screen());
+  const auto& lines = screen.lines();
+  EXPECT_TRUE(lines[0].starts_with("[+] Building "));
+  EXPECT_TRUE(lines[0].ends_with(" (1/1) FINISHED"));
+  auto row = [&](const std::string& needle) {
+    for (size_t i = 0; i < lines.size(); ++i) {
+      if (lines[i].find(needle) != std::string::npos) return i;
+    }
+    return lines.size();
+  };
+  EXPECT_LT(row("FROM " + kRef), row("=> pull " + kRef));
+  EXPECT_LT(row("=> pull " + kRef), row("layer sha256:abcdef012345 done"));
+  EXPECT_LT(row("layer sha256:abcdef012345 done"), row("RUN make"));
+  EXPECT_LT(row("RUN make"), lines.size());
+}
+
+TEST(TtyRendererTest, TransferLinesFitANarrowTerminal) {
+  // 60 columns leave room for a shorter bar, 45 for none; the amount stays.
+  const std::pair<unsigned short, std::string> cases[] = {
+      {60, " => => layer sha256:abcdef012345 [===>        ] 12.3MB/40MB"},
+      {45, " => => layer sha256:abcdef012345 12.3MB/40MB"},
+  };
+  for (const auto& [columns, expected] : cases) {
+    SCOPED_TRACE(columns);
+    auto capture = Capture::Pty(columns, 20);
+    {
+      TtyRenderer renderer(capture.fd(), kQuiet);
+      for (const Event& event : PullUnderWay()) renderer.Emit(event);
+      ASSERT_TRUE(capture.WaitFor([](const std::string& out) {
+        return Screen(out).CountLinesContaining("12.3MB/40MB") == 1;
+      })) << capture.Snapshot();
+    }
+    Screen screen(capture.Finish());
+    SCOPED_TRACE(screen.Text());
+    EXPECT_FALSE(screen.cursor_left_screen());
+    for (const std::string& line : screen.lines()) {
+      EXPECT_LT(line.size(), columns);
+    }
+    EXPECT_TRUE(HasLine(screen, expected, "MB"));
+  }
 }
 
 }  // namespace

@@ -104,6 +104,10 @@ class Client {
   // instead is cancelled); push the blob.
   Result<bool> MountBlob(std::string_view repo, const base::Digest& digest,
                          std::string_view from_repo);
+  // GET /v2/ with the configured credentials, as `docker login` checks
+  // them: Ok when the registry accepts them (or needs none), an
+  // "unauthorized" error when it refuses them.
+  Status CheckAccess();
   // Every tag of `repo`, following Link pagination.
   Result<std::vector<std::string>> ListTags(std::string_view repo);
 

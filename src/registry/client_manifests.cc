@@ -158,4 +158,13 @@ Result<std::vector<std::string>> Client::ListTags(std::string_view repo) {
   return tags;
 }
 
+Status Client::CheckAccess() {
+  Call call;
+  call.url = BaseUrl() + "/v2/";
+  ZL_ASSIGN_OR_RETURN(HttpResponse response, Send(call));
+  if (response.status == 200) return Ok();
+  return std::unexpected(RegistryError(
+      response, host_ + ": GET /v2/ did not answer like a registry"));
+}
+
 }  // namespace zlayer::registry

@@ -10,7 +10,7 @@
 #include "base/subprocess.h"
 #include "base/temp_dir.h"
 #include "oci/media_types.h"
-#include "registry/registry_server.h"
+#include "registry/testing/registry_server.h"
 
 namespace zlayer::registry {
 namespace {

@@ -8,9 +8,10 @@
 #include <thread>
 #include <utility>
 
-#include "imageio/platform.h"
 #include "oci/manifest.h"
 #include "oci/media_types.h"
+#include "oci/platform.h"
+#include "progress/transfer_throttle.h"
 #include "registry/reference.h"
 
 namespace zlayer::registry {
@@ -23,14 +24,22 @@ constexpr int64_t kMaxConfigSize = 16 << 20;
 constexpr int kMaxIndexDepth = 4;
 
 oci::Platform Wanted(const oci::Platform& requested) {
-  if (requested.architecture.empty()) return imageio::HostPlatform();
+  if (requested.architecture.empty()) return oci::HostPlatform();
   oci::Platform wanted = requested;
   if (wanted.os.empty()) wanted.os = "linux";
   return wanted;
 }
 
+using progress::TransferReporter;
+using progress::TransferState;
+
+uint64_t Size(const oci::Descriptor& blob) {
+  return blob.size > 0 ? static_cast<uint64_t>(blob.size) : 0;
+}
+
 Result<std::string> FetchConfig(Client& client, const std::string& repo,
-                                const oci::Descriptor& config) {
+                                const oci::Descriptor& config,
+                                const TransferReporter::OnBytes& on_bytes) {
   if (config.size > kMaxConfigSize) {
     return Fail("config " + config.digest.ToString() + " is " +
                     std::to_string(config.size) +
@@ -39,8 +48,9 @@ Result<std::string> FetchConfig(Client& client, const std::string& repo,
                 ErrorKind::kInvalid);
   }
   std::string bytes;
-  Status fetched =
-      client.GetBlob(repo, config.digest, [&](std::string_view data) -> Status {
+  Status fetched = client.GetBlob(
+      repo, config.digest,
+      [&](std::string_view data) -> Status {
         if (bytes.size() + data.size() > static_cast<size_t>(config.size)) {
           return Fail("config " + config.digest.ToString() +
                           " is larger than the manifest says (" +
@@ -49,19 +59,22 @@ Result<std::string> FetchConfig(Client& client, const std::string& repo,
         }
         bytes.append(data);
         return Ok();
-      });
+      },
+      [&](uint64_t done, uint64_t) { on_bytes(done); });
   ZL_RETURN_IF_ERROR(fetched);
   return bytes;
 }
 
 Status FetchLayer(const store::Store& store, const store::Lease& lease,
                   Client& client, const std::string& repo,
-                  const oci::Descriptor& layer) {
+                  const oci::Descriptor& layer,
+                  const TransferReporter::OnBytes& on_bytes) {
   ZL_ASSIGN_OR_RETURN(store::BlobWriter writer, store.blobs().NewWriter(lease));
   // The writer discards its temporary file unless committed, so any early
   // return below leaves nothing behind.
-  ZL_RETURN_IF_ERROR(
-      client.GetBlob(repo, layer.digest, [&](std::string_view data) -> Status {
+  ZL_RETURN_IF_ERROR(client.GetBlob(
+      repo, layer.digest,
+      [&](std::string_view data) -> Status {
         if (writer.size() + data.size() > static_cast<uint64_t>(layer.size)) {
           return Fail("layer " + layer.digest.ToString() +
                           ": the registry sent more than the " +
@@ -70,7 +83,8 @@ Status FetchLayer(const store::Store& store, const store::Lease& lease,
                       ErrorKind::kInvalid);
         }
         return writer.Write(data);
-      }));
+      },
+      [&](uint64_t done, uint64_t) { on_bytes(done); }));
   if (writer.size() != static_cast<uint64_t>(layer.size)) {
     return Fail("layer " + layer.digest.ToString() + ": the registry sent " +
                     std::to_string(writer.size()) +
@@ -82,13 +96,34 @@ Status FetchLayer(const store::Store& store, const store::Lease& lease,
 }
 
 // The platform manifest `ref` names: the manifest itself, or the entry of
-// an index (followed through nested indexes) for `wanted`.
+// an index (followed through nested indexes) for `wanted`. `served` gets
+// the digest of what the registry answered for `ref` itself.
 Result<ManifestResponse> ResolveManifest(Client& client, const Reference& ref,
-                                         const oci::Platform& wanted) {
+                                         const oci::Platform& wanted,
+                                         base::Digest& served,
+                                         TransferReporter& events) {
   std::string repo = ref.repository;
-  ZL_ASSIGN_OR_RETURN(
-      ManifestResponse response,
-      client.GetManifest(repo, ref.digest.empty() ? ref.tag : ref.digest));
+  auto first =
+      client.GetManifest(repo, ref.digest.empty() ? ref.tag : ref.digest);
+  // Fetched by tag, the digest and kind are only known from the answer;
+  // manifests are small, so started and done go out together.
+  if (!first) {
+    if (!ref.digest.empty()) {
+      events.Started(ref.digest, "manifest", 0);
+      events.Finished(ref.digest, "manifest", TransferState::kFailed, 0, 0);
+    }
+    return std::unexpected(std::move(first).error());
+  }
+  ManifestResponse response = std::move(*first);
+  served = response.digest;
+  auto report_fetched = [&](const ManifestResponse& fetched) {
+    std::string what =
+        oci::IsIndexMediaType(fetched.media_type) ? "index" : "manifest";
+    events.Started(fetched.digest.ToString(), what, fetched.body.size());
+    events.Finished(fetched.digest.ToString(), what, TransferState::kDone,
+                    fetched.body.size(), fetched.body.size());
+  };
+  report_fetched(response);
   for (int depth = 0;; ++depth) {
     if (oci::IsManifestMediaType(response.media_type)) return response;
     if (!oci::IsIndexMediaType(response.media_type)) {
@@ -104,8 +139,18 @@ Result<ManifestResponse> ResolveManifest(Client& client, const Reference& ref,
     }
     ZL_ASSIGN_OR_RETURN(oci::Index index, oci::ParseIndex(response.body));
     ZL_ASSIGN_OR_RETURN(oci::Descriptor entry, SelectPlatform(index, wanted));
-    ZL_ASSIGN_OR_RETURN(response,
-                        client.GetManifest(repo, entry.digest.ToString()));
+    std::string what =
+        oci::IsIndexMediaType(entry.media_type) ? "index" : "manifest";
+    std::string digest = entry.digest.ToString();
+    events.Started(digest, what, Size(entry));
+    auto next = client.GetManifest(repo, digest);
+    if (!next) {
+      events.Finished(digest, what, TransferState::kFailed, 0, Size(entry));
+      return std::unexpected(std::move(next).error());
+    }
+    response = std::move(*next);
+    events.Finished(digest, what, TransferState::kDone, response.body.size(),
+                    response.body.size());
   }
 }
 
@@ -114,8 +159,12 @@ Result<store::ImageRecord> PullReference(store::Store& store,
                                          const PullOptions& options) {
   ZL_ASSIGN_OR_RETURN(std::unique_ptr<Client> client,
                       Client::Create(ref.ApiHost(), options.client));
-  ZL_ASSIGN_OR_RETURN(ManifestResponse response,
-                      ResolveManifest(*client, ref, Wanted(options.platform)));
+  TransferReporter events(options.events, progress::TransferKind::kPull,
+                          ref.String());
+  base::Digest served;
+  ZL_ASSIGN_OR_RETURN(
+      ManifestResponse response,
+      ResolveManifest(*client, ref, Wanted(options.platform), served, events));
   ZL_ASSIGN_OR_RETURN(oci::Manifest manifest,
                       oci::ParseManifest(response.body));
   if (!manifest.artifact_type.empty()) {
@@ -132,7 +181,14 @@ Result<store::ImageRecord> PullReference(store::Store& store,
   for (const oci::Descriptor& layer : manifest.layers) {
     if (!seen.insert(layer.digest).second) continue;
     ZL_ASSIGN_OR_RETURN(bool present, store.blobs().Has(layer.digest));
-    if (!present) missing.push_back(layer);
+    if (!present) {
+      missing.push_back(layer);
+      continue;
+    }
+    std::string digest = layer.digest.ToString();
+    events.Started(digest, "layer", Size(layer));
+    events.Finished(digest, "layer", TransferState::kExists, Size(layer),
+                    Size(layer));
   }
 
   std::string config;
@@ -141,15 +197,25 @@ Result<store::ImageRecord> PullReference(store::Store& store,
   ZL_RETURN_IF_ERROR(internal::RunParallel(
       missing.size() + 1, options.parallel, [&](size_t i) -> Status {
         if (i == 0) {
-          ZL_ASSIGN_OR_RETURN(
-              std::string bytes,
-              FetchConfig(*client, ref.repository, manifest.config));
-          std::lock_guard lock(config_mutex);
-          config = std::move(bytes);
-          return Ok();
+          const oci::Descriptor& blob = manifest.config;
+          return events.Track(
+              blob.digest.ToString(), "config", Size(blob),
+              [&](const TransferReporter::OnBytes& on_bytes) -> Status {
+                ZL_ASSIGN_OR_RETURN(
+                    std::string bytes,
+                    FetchConfig(*client, ref.repository, blob, on_bytes));
+                std::lock_guard lock(config_mutex);
+                config = std::move(bytes);
+                return Ok();
+              });
         }
         const oci::Descriptor& layer = missing[i - 1];
-        return FetchLayer(store, lease, *client, ref.repository, layer);
+        return events.Track(layer.digest.ToString(), "layer", Size(layer),
+                            [&](const TransferReporter::OnBytes& on_bytes) {
+                              return FetchLayer(store, lease, *client,
+                                                ref.repository, layer,
+                                                on_bytes);
+                            });
       }));
 
   std::vector<std::string> names;
@@ -158,7 +224,16 @@ Result<store::ImageRecord> PullReference(store::Store& store,
     tagged.digest.clear();
     names.push_back(tagged.Familiar());
   }
-  return store.PutImage(response.body, config, names);
+  ZL_ASSIGN_OR_RETURN(store::ImageRecord image,
+                      store.PutImage(response.body, config, names));
+  // --pull=newer compares against what the tag served (schema v3).
+  for (const std::string& name : names) {
+    ZL_RETURN_IF_ERROR(store.PutImageOrigin({.name = name,
+                                             .image_id = image.id,
+                                             .reference = ref.String(),
+                                             .served_digest = served}));
+  }
+  return image;
 }
 
 bool VariantFits(const oci::Platform& entry, const oci::Platform& wanted) {

@@ -16,6 +16,7 @@
 
 #include "oci/descriptor.h"
 #include "oci/index.h"
+#include "progress/events.h"
 #include "registry/client.h"
 #include "store/store.h"
 #include "zlayer/result.h"
@@ -29,6 +30,7 @@ struct PullOptions {
   ClientOptions client;
   std::string default_registry = "docker.io";
   int parallel = 4;  // blob downloads at once
+  progress::EventSink* events = nullptr;  // transfer progress; may be null
 };
 
 Result<store::ImageRecord> Pull(store::Store& store, std::string_view ref,

@@ -12,16 +12,21 @@
 #include "base/temp_dir.h"
 #include "oci/index.h"
 #include "registry/push.h"
-#include "registry/registry_server.h"
+#include "registry/testing/registry_server.h"
+#include "registry/transfer_events_testing.h"
 #include "registry/transfer_testing.h"
 #include "store/store_testing.h"
 
 namespace zlayer::registry {
 namespace {
 
+using progress::TransferKind;
+using progress::TransferState;
 using store::testing::Import;
 using store::testing::MakeTestImage;
 using store::testing::TestImage;
+using testing::ExpectBlobSequence;
+using testing::RecordingSink;
 using testing::RegistryServer;
 
 // MakeTestImage's image, rebuilt for another platform.
@@ -102,6 +107,76 @@ TEST_F(PullTest, PullsWhatWasPushed) {
   EXPECT_EQ(again->id, image.id);
 }
 
+TEST_F(PullTest, ReportsEveryBlobThenExistsForLayersTheStoreHas) {
+  TestImage image = MakeTestImage({"events base", "events top"}, "pull-ev");
+  const std::string ref = Ref("events/app:v1");
+  Publish(image, ref);
+  RecordingSink sink;
+  PullOptions options = Options();
+  options.events = &sink;
+  auto pulled = Pull(*target_, ref, options);
+  ASSERT_TRUE(pulled) << pulled.error().message();
+
+  const std::string base = base::Digest::Of("events base").ToString();
+  const std::string top = base::Digest::Of("events top").ToString();
+  const std::string config = image.id.ToString();
+  const std::string manifest = image.manifest_digest.ToString();
+  auto events = sink.ByDigest();
+  ASSERT_EQ(events.size(), 4u);
+  ExpectBlobSequence(events[manifest], "manifest", TransferState::kDone,
+                     image.manifest.size());
+  ExpectBlobSequence(events[config], "config", TransferState::kDone,
+                     image.config.size());
+  ExpectBlobSequence(events[base], "layer", TransferState::kDone, 11);
+  ExpectBlobSequence(events[top], "layer", TransferState::kDone, 10);
+  auto all = sink.All();
+  // The manifest is read before anything it names.
+  EXPECT_EQ(all.front().event.digest, manifest);
+  for (const auto& recorded : all) {
+    EXPECT_EQ(recorded.event.kind, TransferKind::kPull);
+    EXPECT_EQ(recorded.event.ref, ref);
+  }
+
+  sink.Clear();
+  auto again = Pull(*target_, ref, options);
+  ASSERT_TRUE(again) << again.error().message();
+  events = sink.ByDigest();
+  ASSERT_EQ(events.size(), 4u);
+  ExpectBlobSequence(events[base], "layer", TransferState::kExists, 11);
+  ExpectBlobSequence(events[top], "layer", TransferState::kExists, 10);
+  ExpectBlobSequence(events[config], "config", TransferState::kDone,
+                     image.config.size());
+  ExpectBlobSequence(events[manifest], "manifest", TransferState::kDone,
+                     image.manifest.size());
+}
+
+TEST_F(PullTest, ByDigestReportsTheManifestItNamed) {
+  TestImage image = MakeTestImage({"events pinned"}, "pull-ev-digest");
+  Publish(image, Ref("events/pinned:v1"));
+  RecordingSink sink;
+  PullOptions options = Options();
+  options.events = &sink;
+  const std::string ref =
+      Ref("events/pinned@" + image.manifest_digest.ToString());
+  auto pulled = Pull(*target_, ref, options);
+  ASSERT_TRUE(pulled) << pulled.error().message();
+  auto all = sink.All();
+  ASSERT_FALSE(all.empty());
+  EXPECT_EQ(all.front().event.digest, image.manifest_digest.ToString());
+  for (const auto& recorded : all) EXPECT_EQ(recorded.event.ref, ref);
+
+  // A digest the registry lacks: started and failed, and nothing else.
+  sink.Clear();
+  std::string unknown = base::Digest::Of("never pushed").ToString();
+  auto missing = Pull(*target_, Ref("events/pinned@" + unknown), options);
+  ASSERT_FALSE(missing);
+  auto events = sink.ByDigest();
+  ASSERT_EQ(events.size(), 1u);
+  ASSERT_EQ(events[unknown].size(), 2u);
+  EXPECT_EQ(events[unknown][0].event.state, TransferState::kStarted);
+  EXPECT_EQ(events[unknown][1].event.state, TransferState::kFailed);
+}
+
 TEST_F(PullTest, DockerHubStyleShortNamesUseTheDefaultRegistry) {
   TestImage image = MakeTestImage({"short"}, "pull-short");
   Publish(image, Ref("shortname:v2"));
@@ -135,8 +210,15 @@ TEST_F(PullTest, ALayerThatFailsLeavesNoImage) {
 
   PullOptions options = Options();
   options.client.max_retries = 1;
+  RecordingSink sink;
+  options.events = &sink;
   auto pulled = Pull(*target_, Ref("lost/app:v1"), options);
   ASSERT_FALSE(pulled);
+  auto lost = sink.ByDigest()["sha256:" + hex];
+  ASSERT_GE(lost.size(), 2u);
+  EXPECT_EQ(lost.front().event.state, TransferState::kStarted);
+  EXPECT_EQ(lost.back().event.state, TransferState::kFailed);
+  EXPECT_EQ(lost.back().event.total, std::string("lost layer").size());
   EXPECT_NE(pulled.error().message().find("lost/app:v1"), std::string::npos)
       << pulled.error().message();
   EXPECT_NE(pulled.error().message().find(hex), std::string::npos)
@@ -191,8 +273,23 @@ TEST_F(PullTest, PicksThePlatformFromAnIndex) {
 
   PullOptions options = Options();
   options.platform = arm64;
+  RecordingSink sink;
+  options.events = &sink;
   auto pulled = Pull(*target_, Ref("multi/app"), options);
   ASSERT_TRUE(pulled) << pulled.error().message();
+  auto events = sink.ByDigest();
+  // The index, then the platform's manifest, config and layers.
+  ASSERT_EQ(events.size(), 5u);
+  std::string index_body = oci::SerializeIndex(index);
+  ExpectBlobSequence(events[put->ToString()], "index", TransferState::kDone,
+                     index_body.size());
+  ExpectBlobSequence(events[arm.manifest_digest.ToString()], "manifest",
+                     TransferState::kDone, arm.manifest.size());
+  EXPECT_EQ(sink.All().front().event.digest, put->ToString());
+  for (const auto& recorded : sink.All()) {
+    EXPECT_EQ(recorded.event.ref, Ref("multi/app:latest"));
+  }
+  options.events = nullptr;
   EXPECT_EQ(pulled->id, arm.id);
   EXPECT_EQ(pulled->manifest_digest, arm.manifest_digest);
   EXPECT_EQ(pulled->tags, std::vector<std::string>{Ref("multi/app:latest")});

@@ -2,8 +2,10 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <map>
 #include <set>
 #include <utility>
 #include <vector>
@@ -11,15 +13,20 @@
 #include "base/unique_fd.h"
 #include "oci/manifest.h"
 #include "oci/media_types.h"
+#include "progress/transfer_throttle.h"
 #include "registry/pull.h"
 #include "registry/reference.h"
 
 namespace zlayer::registry {
 namespace {
 
+using progress::TransferReporter;
+using progress::TransferState;
+
 struct PushBlobSpec {
   base::Digest digest;
   uint64_t size = 0;
+  const char* what = "layer";  // or "config"
 };
 
 struct Counters {
@@ -48,8 +55,36 @@ std::vector<std::string> MountSources(const store::ImageRecord& image,
   return {sources.begin(), sources.end()};
 }
 
+// Repositories of `dest`'s registry each blob is known to be in: pulled
+// images (store origins) hold their layers there. A build's base layers
+// are then mounted from the base image's repository, as Docker does.
+Result<std::map<base::Digest, std::vector<std::string>>> BlobSources(
+    store::Store& store, const Reference& dest) {
+  std::map<base::Digest, std::vector<std::string>> sources;
+  ZL_ASSIGN_OR_RETURN(std::vector<store::ImageOrigin> origins,
+                      store.ListImageOrigins());
+  for (const store::ImageOrigin& origin : origins) {
+    auto ref = ParseReference(origin.reference);
+    if (!ref || ref->registry != dest.registry ||
+        ref->repository == dest.repository) {
+      continue;
+    }
+    auto image = store.GetImage(origin.image_id.ToString());
+    if (!image) continue;  // removed meanwhile
+    for (const store::LayerRecord& layer : image->layers) {
+      std::vector<std::string>& repos = sources[layer.digest];
+      if (std::find(repos.begin(), repos.end(), ref->repository) ==
+          repos.end()) {
+        repos.push_back(ref->repository);
+      }
+    }
+  }
+  return sources;
+}
+
 Status UploadFromStore(const store::Store& store, Client& client,
-                       const std::string& repo, const PushBlobSpec& blob) {
+                       const std::string& repo, const PushBlobSpec& blob,
+                       const TransferReporter::OnBytes& on_bytes) {
   ZL_ASSIGN_OR_RETURN(base::UniqueFd fd, store.blobs().Open(blob.digest));
   int raw = fd.get();
   BlobReader read = [raw](std::span<uint8_t> out) -> Result<size_t> {
@@ -59,28 +94,69 @@ Status UploadFromStore(const store::Store& store, Client& client,
       if (errno != EINTR) return FailErrno("read blob", errno);
     }
   };
-  return client.PushBlob(repo, blob.digest, blob.size, read);
+  return client.PushBlob(repo, blob.digest, blob.size, read,
+                         [&](uint64_t done, uint64_t) { on_bytes(done); });
 }
 
-Status PushOne(const store::Store& store, Client& client, const Reference& dest,
-               const std::vector<std::string>& sources,
-               const PushBlobSpec& blob, Counters& counters) {
+// How a blob got to the registry.
+enum class Outcome { kUploaded, kExisted, kMounted };
+
+// A registry declining a mount costs two requests; a few tries is plenty.
+constexpr size_t kMaxMountTries = 3;
+
+Result<Outcome> PushOne(const store::Store& store, Client& client,
+                        const Reference& dest,
+                        const std::vector<std::string>& sources,
+                        const PushBlobSpec& blob,
+                        const TransferReporter::OnBytes& on_bytes) {
   ZL_ASSIGN_OR_RETURN(bool present,
                       client.HasBlob(dest.repository, blob.digest));
-  if (present) {
-    counters.skipped.fetch_add(1);
-    return Ok();
-  }
-  for (const std::string& source : sources) {
+  if (present) return Outcome::kExisted;
+  for (size_t i = 0; i < sources.size() && i < kMaxMountTries; ++i) {
+    const std::string& source = sources[i];
     ZL_ASSIGN_OR_RETURN(bool mounted,
                         client.MountBlob(dest.repository, blob.digest, source));
-    if (mounted) {
-      counters.mounted.fetch_add(1);
-      return Ok();
-    }
+    if (mounted) return Outcome::kMounted;
   }
-  ZL_RETURN_IF_ERROR(UploadFromStore(store, client, dest.repository, blob));
-  counters.bytes_uploaded.fetch_add(blob.size);
+  ZL_RETURN_IF_ERROR(
+      UploadFromStore(store, client, dest.repository, blob, on_bytes));
+  return Outcome::kUploaded;
+}
+
+// PushOne between the blob's started and final events.
+Status PushReported(const store::Store& store, Client& client,
+                    const Reference& dest,
+                    const std::vector<std::string>& sources,
+                    const PushBlobSpec& blob, Counters& counters,
+                    TransferReporter& events) {
+  std::string digest = blob.digest.ToString();
+  events.Started(digest, blob.what, blob.size);
+  uint64_t moved = 0;
+  auto outcome =
+      PushOne(store, client, dest, sources, blob, [&](uint64_t done) {
+        moved = done;
+        events.Running(digest, blob.what, done, blob.size);
+      });
+  if (!outcome) {
+    events.Finished(digest, blob.what, TransferState::kFailed, moved,
+                    blob.size);
+    return std::unexpected(std::move(outcome).error());
+  }
+  TransferState state = TransferState::kDone;
+  switch (*outcome) {
+    case Outcome::kExisted:
+      counters.skipped.fetch_add(1);
+      state = TransferState::kExists;
+      break;
+    case Outcome::kMounted:
+      counters.mounted.fetch_add(1);
+      state = TransferState::kMounted;
+      break;
+    case Outcome::kUploaded:
+      counters.bytes_uploaded.fetch_add(blob.size);
+      break;
+  }
+  events.Finished(digest, blob.what, state, blob.size, blob.size);
   return Ok();
 }
 
@@ -113,30 +189,54 @@ Result<PushResult> PushImage(store::Store& store, std::string_view image_ref,
     }
   }
   if (seen.insert(manifest.config.digest).second) {
-    blobs.push_back(
-        {manifest.config.digest, static_cast<uint64_t>(manifest.config.size)});
+    blobs.push_back({manifest.config.digest,
+                     static_cast<uint64_t>(manifest.config.size), "config"});
   }
 
   ZL_ASSIGN_OR_RETURN(std::unique_ptr<Client> client,
                       Client::Create(dest.ApiHost(), options.client));
-  std::vector<std::string> sources =
+  std::vector<std::string> named =
       MountSources(image, image_ref, dest, options.default_registry);
+  ZL_ASSIGN_OR_RETURN(auto known, BlobSources(store, dest));
+  // Per blob: the repositories known to hold it, then the image's own.
+  auto sources_of = [&](const base::Digest& digest) {
+    std::vector<std::string> sources;
+    if (auto it = known.find(digest); it != known.end()) sources = it->second;
+    for (const std::string& repo : named) {
+      if (std::find(sources.begin(), sources.end(), repo) == sources.end()) {
+        sources.push_back(repo);
+      }
+    }
+    return sources;
+  };
+  TransferReporter events(options.events, progress::TransferKind::kPush,
+                          dest.String());
   Counters counters;
   ZL_RETURN_IF_ERROR(internal::RunParallel(
       blobs.size(), options.parallel, [&](size_t i) -> Status {
-        return PushOne(store, *client, dest, sources, blobs[i], counters);
+        return PushReported(store, *client, dest, sources_of(blobs[i].digest),
+                            blobs[i], counters, events);
       }));
 
+  // Put every time, even when the registry has it: the tag may point
+  // elsewhere, and the put is what moves it.
   const std::string& ref = dest.digest.empty() ? dest.tag : dest.digest;
-  ZL_ASSIGN_OR_RETURN(
-      base::Digest pushed,
-      client->PutManifest(dest.repository, ref, image.manifest_media_type,
-                          manifest_bytes));
-  if (pushed != image.manifest_digest) {
-    return Fail("the registry stored the manifest as " + pushed.ToString() +
-                    ", not as " + image.manifest_digest.ToString(),
-                ErrorKind::kInvalid);
-  }
+  base::Digest pushed;
+  ZL_RETURN_IF_ERROR(events.Track(
+      image.manifest_digest.ToString(), "manifest", manifest_bytes.size(),
+      [&](const TransferReporter::OnBytes&) -> Status {
+        ZL_ASSIGN_OR_RETURN(
+            pushed,
+            client->PutManifest(dest.repository, ref, image.manifest_media_type,
+                                manifest_bytes));
+        if (pushed != image.manifest_digest) {
+          return Fail("the registry stored the manifest as " +
+                          pushed.ToString() + ", not as " +
+                          image.manifest_digest.ToString(),
+                      ErrorKind::kInvalid);
+        }
+        return Ok();
+      }));
   PushResult result;
   result.manifest_digest = pushed.ToString();
   result.bytes_uploaded = counters.bytes_uploaded.load();

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "progress/events.h"
 #include "registry/client.h"
 #include "store/store.h"
 #include "zlayer/result.h"
@@ -20,6 +21,7 @@ struct PushOptions {
   ClientOptions client;
   std::string default_registry = "docker.io";
   int parallel = 4;  // blob uploads at once
+  progress::EventSink* events = nullptr;  // transfer progress; may be null
 };
 
 struct PushResult {

@@ -12,7 +12,7 @@
 
 #include "base/temp_dir.h"
 #include "registry/client.h"
-#include "registry/registry_server.h"
+#include "registry/testing/registry_server.h"
 #include "store/store.h"
 
 namespace zlayer::registry::testing {

@@ -62,6 +62,17 @@ struct ImageOrigin {
   bool operator==(const ImageOrigin&) const = default;
 };
 
+// A manifest list `zlayer manifest` edits (schema v3: manifest_lists). Its
+// body is a blob pinned as ("manifest-list", name).
+struct ManifestListRecord {
+  std::string name;        // normalized ("list:latest")
+  base::Digest digest;     // of the body
+  std::string media_type;  // kOciIndex or kDockerManifestList
+  int64_t updated = 0;     // unix seconds of the last change
+
+  bool operator==(const ManifestListRecord&) const = default;
+};
+
 struct CacheEntry;  // store.h
 
 // What ImageIndex::PruneCache removes: entries last used before
@@ -144,6 +155,21 @@ class ImageIndex {
   // The row for `name` while `name` still names the image it was pulled
   // as; nullopt otherwise.
   Result<std::optional<ImageOrigin>> GetImageOrigin(const std::string& name);
+  // Every row whose name still names the image it was pulled as.
+  Result<std::vector<ImageOrigin>> ListImageOrigins();
+
+  // Manifest lists (image_index_lists.cc). PutManifestList writes the row
+  // (updated = now) and pins its body in one transaction. `expected` is
+  // the digest the caller read the list at, or nullopt when the list must
+  // not exist yet; a list that is not as expected is refused (kFailed), so
+  // two concurrent edits cannot silently drop one another's entries.
+  Status PutManifestList(const ManifestListRecord& list,
+                         const std::optional<base::Digest>& expected,
+                         int64_t now);
+  Result<std::optional<ManifestListRecord>> GetManifestList(
+      const std::string& name);
+  // Removes the row and its pins; kNotFound when there is no such list.
+  Status DeleteManifestList(const std::string& name);
 
   // The diff_ids of image layers and cache entries: the snapshots to keep.
   Result<std::unordered_set<std::string>> ReferencedDiffIds();

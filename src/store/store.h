@@ -39,6 +39,9 @@
 #include <vector>
 
 #include "base/sha256.h"
+#include "oci/descriptor.h"
+#include "oci/index.h"
+#include "oci/media_types.h"
 #include "store/blob_store.h"
 #include "store/image_index.h"
 #include "store/root_lock.h"
@@ -114,6 +117,36 @@ struct VerifyReport {
   std::vector<std::string> problems;
 
   bool ok() const { return problems.empty(); }
+};
+
+// A manifest list with the exact bytes the store holds (and push sends).
+struct ManifestList {
+  ManifestListRecord record;
+  std::string body;
+  oci::Index index;
+};
+
+// What Store::EditManifestList does with a list of the same name.
+enum class ListEditMode {
+  kCreate,  // the list must not exist yet
+  kAmend,   // create it, or add to the one that exists
+  kAdd,     // the list must exist
+};
+
+struct ManifestListEdit {
+  std::string name;
+  std::vector<std::string> images;  // image references to add, in order
+  // The format of a new list (nullopt: OCI). An existing list keeps its
+  // own; asking for the other one is refused.
+  std::optional<oci::Format> format;
+  ListEditMode mode = ListEditMode::kCreate;
+};
+
+struct ManifestListEditResult {
+  ManifestListRecord list;
+  // One line per entry replaced by an added image for the same platform:
+  // "linux/arm64: sha256:old replaced by sha256:new (image app:arm)".
+  std::vector<std::string> replaced;
 };
 
 class Store {
@@ -195,6 +228,36 @@ class Store {
   // or imported since has no origin.
   Status PutImageOrigin(ImageOrigin origin);
   Result<std::optional<ImageOrigin>> GetImageOrigin(std::string_view name);
+  // Every current origin (push uses them to mount blobs across
+  // repositories instead of uploading them).
+  Result<std::vector<ImageOrigin>> ListImageOrigins();
+
+  // Manifest lists (store_lists.cc), named like tags ("list" is
+  // "list:latest"). The body is a blob pinned while the list exists; the
+  // images it names are not kept by it (as in podman), so pushing a list
+  // whose image was removed fails.
+  //
+  // Stores `body`, which must parse as an OCI index or a Docker manifest
+  // list, as list `name`. `expected`: the list's digest when the caller
+  // read it, nullopt when it must not exist yet (a mismatch is refused).
+  Result<ManifestListRecord> PutManifestList(
+      std::string_view name, std::string_view body,
+      const std::optional<base::Digest>& expected);
+  // nullopt when no list has that name.
+  Result<std::optional<ManifestList>> FindManifestList(std::string_view name);
+  // kNotFound "no such manifest list: NAME" when there is none.
+  Result<ManifestList> GetManifestList(std::string_view name);
+  // Removes the list and unpins its body (GC then drops it).
+  Result<ManifestListRecord> RemoveManifestList(std::string_view name);
+  // The entry a list gets for the image `image_ref` denotes: its manifest
+  // descriptor with the platform its config names (os, architecture,
+  // variant, os.version, os.features).
+  Result<oci::Descriptor> DescribeForList(std::string_view image_ref);
+  // Adds `edit.images` to the list as `edit.mode` says. An image for a
+  // platform the list already has replaces that entry in place; a Docker
+  // manifest list takes only Docker-format images. All or nothing: on an
+  // error the list is as it was.
+  Result<ManifestListEditResult> EditManifestList(const ManifestListEdit& edit);
 
   // ROOT/snapshots/<diff_id hex>: layers unpacked as overlay lower dirs.
   // GC removes snapshots no image layer and no cache entry names.

@@ -113,4 +113,8 @@ Result<std::optional<ImageOrigin>> Store::GetImageOrigin(
   return InStore(index_->GetImageOrigin(normalized));
 }
 
+Result<std::vector<ImageOrigin>> Store::ListImageOrigins() {
+  return InStore(index_->ListImageOrigins());
+}
+
 }  // namespace zlayer::store

@@ -58,6 +58,10 @@ TEST_F(StoreOriginsTest, ANameThatMovedOrWentHasNoOrigin) {
   ASSERT_TRUE(Import(*store_, MakeTestImage({"m"}, "b"), {"app"}));
   EXPECT_FALSE(store_->GetImageOrigin("app").value().has_value());
   EXPECT_TRUE(store_->GetImageOrigin("keep").value().has_value());
+  auto all = store_->ListImageOrigins();
+  ASSERT_TRUE(all) << all.error().message();
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ(all->front().name, "keep:latest");
   // Removing the image drops its rows with it.
   ASSERT_TRUE(store_->RemoveImage(first->id.ToString(), true));
   EXPECT_FALSE(store_->GetImageOrigin("keep").value().has_value());

@@ -128,12 +128,9 @@ TEST_F(OptionsTest, UnbuiltFeaturesAreRefusedNotIgnored) {
     std::string message;
   };
   std::vector<Refusal> refusals = {
-      {{"--push"}, "--push"},
-      {{"-o", "type=registry"}, "registry"},
       {{"--cache-from", "reg/x"}, "--cache-from"},
       {{"--runtime", "node20"}, "--runtime"},
       {{"--backend", "buildah"}, "buildah"},
-      {{"--pull=always"}, "--pull=always"},
       {{"--platform", "linux/amd64,linux/arm64"}, "multi-platform"},
   };
   for (const Refusal& refusal : refusals) {

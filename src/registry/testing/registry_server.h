@@ -3,8 +3,8 @@
 // behaviour a real registry will not show (503s, corrupt blobs), and a
 // bearer token endpoint whose ES256 JWTs the real registry accepts.
 // Everything stops and cleans up in its destructor.
-#ifndef ZLAYER_REGISTRY_REGISTRY_SERVER_H_
-#define ZLAYER_REGISTRY_REGISTRY_SERVER_H_
+#ifndef ZLAYER_REGISTRY_TESTING_REGISTRY_SERVER_H_
+#define ZLAYER_REGISTRY_TESTING_REGISTRY_SERVER_H_
 
 #include <atomic>
 #include <chrono>
@@ -153,4 +153,4 @@ Result<int> FreePort();
 
 }  // namespace zlayer::registry::testing
 
-#endif  // ZLAYER_REGISTRY_REGISTRY_SERVER_H_
+#endif  // ZLAYER_REGISTRY_TESTING_REGISTRY_SERVER_H_

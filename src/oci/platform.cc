@@ -1,4 +1,4 @@
-#include "plan/platforms.h"
+#include "oci/platform.h"
 
 #include <sys/utsname.h>
 
@@ -7,7 +7,7 @@
 #include <cctype>
 #include <vector>
 
-namespace zlayer::plan {
+namespace zlayer::oci {
 namespace {
 
 constexpr std::array<std::string_view, 17> kKnownOs = {
@@ -42,7 +42,7 @@ std::string NormalizeOs(std::string os) {
 }
 
 // containerd's normalizeArch.
-void NormalizeArch(std::string arch, std::string variant, oci::Platform& p) {
+void NormalizeArch(std::string arch, std::string variant, Platform& p) {
   arch = Lower(arch);
   variant = Lower(variant);
   if (arch == "i386") {
@@ -100,8 +100,8 @@ std::unexpected<Error> Invalid(std::string_view specifier,
 
 }  // namespace
 
-oci::Platform HostPlatform() {
-  oci::Platform platform;
+Platform HostPlatform() {
+  Platform platform;
   platform.os = "linux";
   struct utsname uts {};
   std::string machine = ::uname(&uts) == 0 ? uts.machine : "x86_64";
@@ -124,7 +124,16 @@ oci::Platform HostPlatform() {
   return platform;
 }
 
-Result<oci::Platform> ParsePlatform(std::string_view specifier) {
+bool RunsOnHost(const Platform& platform) {
+  static const Platform host = HostPlatform();
+  if (platform.os != host.os || platform.architecture != host.architecture) {
+    return false;
+  }
+  return platform.variant.empty() || host.variant.empty() ||
+         platform.variant == host.variant;
+}
+
+Result<Platform> ParsePlatform(std::string_view specifier) {
   if (specifier.find('*') != std::string_view::npos) {
     return Invalid(specifier, "wildcards not yet supported");
   }
@@ -136,7 +145,7 @@ Result<oci::Platform> ParsePlatform(std::string_view specifier) {
     if (slash == std::string_view::npos) break;
     from = slash + 1;
   }
-  oci::Platform p;
+  Platform p;
   // "windows(10.0.17763)": the OS version rides on the OS part.
   std::string& os_part = parts[0];
   size_t paren = os_part.find('(');
@@ -148,7 +157,7 @@ Result<oci::Platform> ParsePlatform(std::string_view specifier) {
     if (!ValidComponent(part))
       return Invalid(specifier, "invalid platform specifier");
   }
-  oci::Platform host = HostPlatform();
+  Platform host = HostPlatform();
   switch (parts.size()) {
     case 1: {
       std::string os = NormalizeOs(parts[0]);
@@ -183,7 +192,7 @@ Result<oci::Platform> ParsePlatform(std::string_view specifier) {
   }
 }
 
-std::string FormatPlatform(const oci::Platform& platform) {
+std::string FormatPlatform(const Platform& platform) {
   if (platform.os.empty()) return "unknown";
   std::string out = platform.os;
   if (!platform.architecture.empty()) out += "/" + platform.architecture;
@@ -191,7 +200,7 @@ std::string FormatPlatform(const oci::Platform& platform) {
   return out;
 }
 
-std::string FormatPlatformAll(const oci::Platform& platform) {
+std::string FormatPlatformAll(const Platform& platform) {
   if (platform.os.empty()) return "unknown";
   std::string out = platform.os;
   if (!platform.os_version.empty()) out += "(" + platform.os_version + ")";
@@ -200,4 +209,4 @@ std::string FormatPlatformAll(const oci::Platform& platform) {
   return out;
 }
 
-}  // namespace zlayer::plan
+}  // namespace zlayer::oci

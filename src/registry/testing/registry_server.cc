@@ -1,4 +1,4 @@
-#include "registry/registry_server.h"
+#include "registry/testing/registry_server.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
