@@ -23,21 +23,11 @@ class PullPolicyTest : public testing::RegistryTransferTest {
     OpenStore("source", source_);
     OpenStore("local", local_);
   }
-  static PullOptions Options() {
-    PullOptions options;
-    options.client = FastClient();
-    return options;
-  }
   void Publish(const TestImage& image, const std::string& ref) {
-    auto stored = Import(*source_, image);
-    ASSERT_TRUE(stored) << stored.error().message();
-    PushOptions options;
-    options.client = FastClient();
-    auto pushed = Push(*source_, image.id.ToString(), ref, options);
-    ASSERT_TRUE(pushed) << pushed.error().message();
+    RegistryTransferTest::Publish(*source_, image, ref);
   }
   Result<EnsuredImage> Ensure(const std::string& ref, PullPolicy policy,
-                              PullOptions options = Options()) {
+                              PullOptions options = PullOpts()) {
     return EnsureImage(*local_, ref, policy, options);
   }
 
@@ -145,7 +135,7 @@ TEST_F(PullPolicyTest, AnExplicitPlatformTheLocalImageLacksIsPulled) {
   TestImage amd = MakeTestImage({"p"}, "amd64");
   Publish(amd, ref);
   ASSERT_TRUE(Ensure(ref, PullPolicy::kNewer));
-  PullOptions arm = Options();
+  PullOptions arm = PullOpts();
   arm.platform = {.architecture = "arm64", .os = "linux"};
   // The registry is asked again; it only has the one image (the build
   // then reports the platform mismatch).

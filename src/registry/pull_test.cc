@@ -29,21 +29,6 @@ using testing::ExpectBlobSequence;
 using testing::RecordingSink;
 using testing::RegistryServer;
 
-// MakeTestImage's image, rebuilt for another platform.
-TestImage ForPlatform(TestImage image, const oci::Platform& platform) {
-  auto config = oci::ParseImageConfig(image.config);
-  auto manifest = oci::ParseManifest(image.manifest);
-  config->architecture = platform.architecture;
-  config->os = platform.os;
-  config->variant = platform.variant;
-  image.config = oci::SerializeImageConfig(*config);
-  image.id = base::Digest::Of(image.config);
-  manifest->config = oci::DescribeContent(oci::kOciConfig, image.config);
-  image.manifest = oci::SerializeManifest(*manifest);
-  image.manifest_digest = base::Digest::Of(image.manifest);
-  return image;
-}
-
 std::vector<base::Digest> LayerDigests(const store::ImageRecord& image) {
   std::vector<base::Digest> out;
   for (const store::LayerRecord& layer : image.layers) {
@@ -59,20 +44,9 @@ class PullTest : public testing::RegistryTransferTest {
     OpenStore("source", source_);
     OpenStore("target", target_);
   }
-  static PullOptions Options() {
-    PullOptions options;
-    options.client = FastClient();
-    return options;
-  }
   // Stores `image` in the source store and pushes it to `ref`.
   void Publish(const TestImage& image, const std::string& ref) {
-    auto stored = Import(*source_, image);
-    ASSERT_TRUE(stored) << stored.error().message();
-    PushOptions options;
-    options.client = FastClient();
-    auto pushed = Push(*source_, image.id.ToString(), ref, options);
-    ASSERT_TRUE(pushed) << pushed.error().message();
-    ASSERT_EQ(pushed->manifest_digest, image.manifest_digest.ToString());
+    RegistryTransferTest::Publish(*source_, image, ref);
   }
   void ExpectNoImages() {
     auto images = target_->ListImages();
@@ -89,7 +63,7 @@ TEST_F(PullTest, PullsWhatWasPushed) {
       MakeTestImage({"base layer", "middle layer", "top layer"}, "pull-rt");
   Publish(image, Ref("round/app:v1"));
 
-  auto pulled = Pull(*target_, Ref("round/app:v1"), Options());
+  auto pulled = Pull(*target_, Ref("round/app:v1"), PullOpts());
   ASSERT_TRUE(pulled) << pulled.error().message();
   EXPECT_EQ(pulled->id, image.id);
   EXPECT_EQ(pulled->manifest_digest, image.manifest_digest);
@@ -102,7 +76,7 @@ TEST_F(PullTest, PullsWhatWasPushed) {
   EXPECT_TRUE(verify->ok());
 
   // Pulling again (present layers are not fetched) gives the same image.
-  auto again = Pull(*target_, Ref("round/app:v1"), Options());
+  auto again = Pull(*target_, Ref("round/app:v1"), PullOpts());
   ASSERT_TRUE(again) << again.error().message();
   EXPECT_EQ(again->id, image.id);
 }
@@ -112,7 +86,7 @@ TEST_F(PullTest, ReportsEveryBlobThenExistsForLayersTheStoreHas) {
   const std::string ref = Ref("events/app:v1");
   Publish(image, ref);
   RecordingSink sink;
-  PullOptions options = Options();
+  PullOptions options = PullOpts();
   options.events = &sink;
   auto pulled = Pull(*target_, ref, options);
   ASSERT_TRUE(pulled) << pulled.error().message();
@@ -154,7 +128,7 @@ TEST_F(PullTest, ByDigestReportsTheManifestItNamed) {
   TestImage image = MakeTestImage({"events pinned"}, "pull-ev-digest");
   Publish(image, Ref("events/pinned:v1"));
   RecordingSink sink;
-  PullOptions options = Options();
+  PullOptions options = PullOpts();
   options.events = &sink;
   const std::string ref =
       Ref("events/pinned@" + image.manifest_digest.ToString());
@@ -180,7 +154,7 @@ TEST_F(PullTest, ByDigestReportsTheManifestItNamed) {
 TEST_F(PullTest, DockerHubStyleShortNamesUseTheDefaultRegistry) {
   TestImage image = MakeTestImage({"short"}, "pull-short");
   Publish(image, Ref("shortname:v2"));
-  PullOptions options = Options();
+  PullOptions options = PullOpts();
   options.default_registry = server_->host();
   auto pulled = Pull(*target_, "shortname:v2", options);
   ASSERT_TRUE(pulled) << pulled.error().message();
@@ -190,7 +164,7 @@ TEST_F(PullTest, DockerHubStyleShortNamesUseTheDefaultRegistry) {
 TEST_F(PullTest, UnknownTagIsNotFoundAndStoresNothing) {
   TestImage image = MakeTestImage({"exists"}, "pull-missing");
   Publish(image, Ref("missing/app:v1"));
-  auto pulled = Pull(*target_, Ref("missing/app:nope"), Options());
+  auto pulled = Pull(*target_, Ref("missing/app:nope"), PullOpts());
   ASSERT_FALSE(pulled);
   EXPECT_EQ(pulled.error().kind(), ErrorKind::kNotFound);
   EXPECT_NE(pulled.error().message().find("missing/app:nope"),
@@ -208,7 +182,7 @@ TEST_F(PullTest, ALayerThatFailsLeavesNoImage) {
                      "/" + hex + "/data";
   ASSERT_EQ(::unlink(data.c_str()), 0) << data;
 
-  PullOptions options = Options();
+  PullOptions options = PullOpts();
   options.client.max_retries = 1;
   RecordingSink sink;
   options.events = &sink;
@@ -240,7 +214,7 @@ TEST_F(PullTest, ByDigestStoresTheImageWithoutATag) {
   Publish(image, Ref("digest/app:v1"));
   auto pulled =
       Pull(*target_, Ref("digest/app@" + image.manifest_digest.ToString()),
-           Options());
+           PullOpts());
   ASSERT_TRUE(pulled) << pulled.error().message();
   EXPECT_EQ(pulled->id, image.id);
   EXPECT_EQ(pulled->manifest_digest, image.manifest_digest);
@@ -250,10 +224,10 @@ TEST_F(PullTest, ByDigestStoresTheImageWithoutATag) {
 TEST_F(PullTest, PicksThePlatformFromAnIndex) {
   oci::Platform amd64{.architecture = "amd64", .os = "linux"};
   oci::Platform arm64{.architecture = "arm64", .os = "linux", .variant = "v8"};
-  TestImage base = MakeTestImage({"shared", "amd64 only"}, "pull-index");
-  TestImage amd = ForPlatform(base, amd64);
-  TestImage arm =
-      ForPlatform(MakeTestImage({"shared", "arm64 only"}, "pull-index"), arm64);
+  TestImage amd = MakeTestImage({"shared", "amd64 only"}, "pull-index",
+                                oci::Format::kOci, amd64);
+  TestImage arm = MakeTestImage({"shared", "arm64 only"}, "pull-index",
+                                oci::Format::kOci, arm64);
   Publish(amd, Ref("multi/app:amd64"));
   Publish(arm, Ref("multi/app:arm64"));
 
@@ -265,13 +239,13 @@ TEST_F(PullTest, PicksThePlatformFromAnIndex) {
     entry.platform = platform;
     index.manifests.push_back(entry);
   }
-  auto client = Client::Create(server_->host(), Options().client);
+  auto client = Client::Create(server_->host(), PullOpts().client);
   ASSERT_TRUE(client);
   auto put = (*client)->PutManifest("multi/app", "latest", oci::kOciIndex,
                                     oci::SerializeIndex(index));
   ASSERT_TRUE(put) << put.error().message();
 
-  PullOptions options = Options();
+  PullOptions options = PullOpts();
   options.platform = arm64;
   RecordingSink sink;
   options.events = &sink;
@@ -311,7 +285,7 @@ TEST_F(PullTest, PicksThePlatformFromAnIndex) {
 }
 
 TEST_F(PullTest, BadReferenceNamesIt) {
-  auto pulled = Pull(*target_, "Not/Valid", Options());
+  auto pulled = Pull(*target_, "Not/Valid", PullOpts());
   ASSERT_FALSE(pulled);
   EXPECT_NE(pulled.error().message().find("Not/Valid"), std::string::npos)
       << pulled.error().message();

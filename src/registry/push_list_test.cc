@@ -19,29 +19,8 @@ namespace zlayer::registry {
 namespace {
 
 using store::testing::Import;
+using store::testing::MakePlatformImage;
 using store::testing::TestImage;
-
-// A one-layer image whose config names `arch` (os linux).
-TestImage ArchImage(const std::string& arch, const std::string& label,
-                    oci::Format format = oci::Format::kOci) {
-  oci::ImageConfig config;
-  config.os = "linux";
-  config.architecture = arch;
-  config.created = "2024-01-02T03:04:05Z";
-  config.config.labels["test"] = label;
-  std::string layer = "layer of " + label;
-  config.rootfs.diff_ids.push_back(base::Digest::Of("diff:" + layer));
-  TestImage image;
-  image.config = oci::SerializeImageConfig(config);
-  image.id = base::Digest::Of(image.config);
-  image.manifest = oci::SerializeManifest(oci::MakeManifest(
-      format, oci::DescribeContent(oci::ConfigMediaType(format), image.config),
-      {oci::DescribeContent(
-          *oci::LayerMediaType(format, oci::Compression::kGzip), layer)}));
-  image.manifest_digest = base::Digest::Of(image.manifest);
-  image.layers = {layer};
-  return image;
-}
 
 class PushListTest : public testing::RegistryTransferTest {
  protected:
@@ -49,16 +28,11 @@ class PushListTest : public testing::RegistryTransferTest {
     RegistryTransferTest::SetUp();
     OpenStore("store", store_);
   }
-  static PushOptions Options() {
-    PushOptions options;
-    options.client = FastClient();
-    return options;
-  }
   // Imports an amd64 and an arm64 image and lists them as `list`.
   void MakeList(const std::string& list, const std::string& label,
                 oci::Format format = oci::Format::kOci) {
-    amd_ = ArchImage("amd64", label + "-amd", format);
-    arm_ = ArchImage("arm64", label + "-arm", format);
+    amd_ = MakePlatformImage("linux", "amd64", "", label + "-amd", format);
+    arm_ = MakePlatformImage("linux", "arm64", "", label + "-arm", format);
     ASSERT_TRUE(Import(*store_, amd_, {label + ":amd64"}));
     ASSERT_TRUE(Import(*store_, arm_, {label + ":arm64"}));
     auto created =
@@ -81,7 +55,7 @@ TEST_F(PushListTest, PushesBothImagesThenTheIndexWithItsExactBytes) {
   MakeList("multi", "two");
   auto list = store_->GetManifestList("multi").value();
 
-  auto pushed = PushList(*store_, "multi", Ref("multi/app:v1"), Options());
+  auto pushed = PushList(*store_, "multi", Ref("multi/app:v1"), PushOpts());
   ASSERT_TRUE(pushed) << pushed.error().message();
   EXPECT_EQ(pushed->digest, list.record.digest.ToString());
   ASSERT_EQ(pushed->images.size(), 2u);
@@ -116,7 +90,7 @@ TEST_F(PushListTest, PushesBothImagesThenTheIndexWithItsExactBytes) {
 TEST_F(PushListTest, DockerManifestListKeepsItsMediaType) {
   MakeList("dlist", "dock", oci::Format::kDocker);
   auto list = store_->GetManifestList("dlist").value();
-  auto pushed = PushList(*store_, "dlist", Ref("multi/docker:v1"), Options());
+  auto pushed = PushList(*store_, "dlist", Ref("multi/docker:v1"), PushOpts());
   ASSERT_TRUE(pushed) << pushed.error().message();
   EXPECT_EQ(pushed->digest, list.record.digest.ToString());
   auto index = NewClient()->GetManifest("multi/docker", "v1");
@@ -130,7 +104,7 @@ TEST_F(PushListTest, AMissingImageFailsBeforeAnythingIsPushed) {
   ASSERT_TRUE(store_->RemoveImage("gone:arm64"));
   ASSERT_TRUE(store_->GarbageCollect());
 
-  auto pushed = PushList(*store_, "gone", Ref("multi/gone:v1"), Options());
+  auto pushed = PushList(*store_, "gone", Ref("multi/gone:v1"), PushOpts());
   ASSERT_FALSE(pushed);
   EXPECT_EQ(pushed.error().message(),
             "push manifest list gone:latest to " + Ref("multi/gone:v1") +
@@ -152,7 +126,7 @@ TEST_F(PushListTest, DigestDestinationMustBeTheListsAndUnknownListsFail) {
   auto list = store_->GetManifestList("bydigest").value();
   auto wrong =
       PushList(*store_, "bydigest",
-               Ref("multi/dig@" + amd_.manifest_digest.ToString()), Options());
+               Ref("multi/dig@" + amd_.manifest_digest.ToString()), PushOpts());
   ASSERT_FALSE(wrong);
   EXPECT_NE(wrong.error().message().find("but the list is " +
                                          list.record.digest.ToString()),
@@ -161,21 +135,21 @@ TEST_F(PushListTest, DigestDestinationMustBeTheListsAndUnknownListsFail) {
 
   auto right =
       PushList(*store_, "bydigest",
-               Ref("multi/dig@" + list.record.digest.ToString()), Options());
+               Ref("multi/dig@" + list.record.digest.ToString()), PushOpts());
   ASSERT_TRUE(right) << right.error().message();
   EXPECT_EQ(right->digest, list.record.digest.ToString());
 
-  auto unknown = PushList(*store_, "nolist", Ref("multi/dig:v1"), Options());
+  auto unknown = PushList(*store_, "nolist", Ref("multi/dig:v1"), PushOpts());
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().message(), "no such manifest list: nolist:latest");
 }
 
 TEST_F(PushListTest, WithoutImagesOnlyTheListIsPut) {
   MakeList("bodyonly", "body");
-  auto first = PushList(*store_, "bodyonly", Ref("multi/body:v1"), Options());
+  auto first = PushList(*store_, "bodyonly", Ref("multi/body:v1"), PushOpts());
   ASSERT_TRUE(first) << first.error().message();
 
-  auto second = PushList(*store_, "bodyonly", Ref("multi/body:v2"), Options(),
+  auto second = PushList(*store_, "bodyonly", Ref("multi/body:v2"), PushOpts(),
                          /*images=*/false);
   ASSERT_TRUE(second) << second.error().message();
   EXPECT_TRUE(second->images.empty());

@@ -34,11 +34,6 @@ class PushTest : public testing::RegistryTransferTest {
     RegistryTransferTest::SetUp();
     OpenStore("store", store_);
   }
-  static PushOptions Options() {
-    PushOptions options;
-    options.client = FastClient();
-    return options;
-  }
 
   std::optional<store::Store> store_;
 };
@@ -48,7 +43,7 @@ TEST_F(PushTest, UploadsEveryBlobOnceThenSkipsThem) {
       MakeTestImage({"layer one", "layer two", "layer one"}, "push-once");
   ASSERT_TRUE(Import(*store_, image, {"local/app"}));
 
-  auto first = Push(*store_, "local/app", Ref("once/app:v1"), Options());
+  auto first = Push(*store_, "local/app", Ref("once/app:v1"), PushOpts());
   ASSERT_TRUE(first) << first.error().message();
   EXPECT_EQ(first->manifest_digest, image.manifest_digest.ToString());
   // The repeated layer goes once; the config goes too.
@@ -58,7 +53,7 @@ TEST_F(PushTest, UploadsEveryBlobOnceThenSkipsThem) {
   EXPECT_EQ(first->blobs_skipped, 0);
   EXPECT_EQ(first->blobs_mounted, 0);
 
-  auto again = Push(*store_, "local/app", Ref("once/app:v1"), Options());
+  auto again = Push(*store_, "local/app", Ref("once/app:v1"), PushOpts());
   ASSERT_TRUE(again) << again.error().message();
   EXPECT_EQ(again->manifest_digest, image.manifest_digest.ToString());
   EXPECT_EQ(again->bytes_uploaded, 0u);
@@ -69,11 +64,11 @@ TEST_F(PushTest, MountsFromTheImagesOwnRepositoryOnTheSameRegistry) {
   TestImage image = MakeTestImage({"mount me", "and me"}, "push-mount");
   ASSERT_TRUE(Import(*store_, image, {Ref("source/app:1")}));
   auto first =
-      Push(*store_, Ref("source/app:1"), Ref("source/app:1"), Options());
+      Push(*store_, Ref("source/app:1"), Ref("source/app:1"), PushOpts());
   ASSERT_TRUE(first) << first.error().message();
 
   RecordingSink sink;
-  PushOptions options = Options();
+  PushOptions options = PushOpts();
   options.events = &sink;
   auto copy = Push(*store_, Ref("source/app:1"), Ref("copy/app:1"), options);
   ASSERT_TRUE(copy) << copy.error().message();
@@ -95,7 +90,7 @@ TEST_F(PushTest, ReportsEveryBlobFromStartedToDoneThenExists) {
       MakeTestImage({"layer one", "layer two", "layer one"}, "push-events");
   ASSERT_TRUE(Import(*store_, image, {"local/app"}));
   RecordingSink sink;
-  PushOptions options = Options();
+  PushOptions options = PushOpts();
   options.events = &sink;
   const std::string dest = Ref("events/app:v1");
   auto first = Push(*store_, "local/app", dest, options);
@@ -150,7 +145,7 @@ TEST_F(PushTest, RunningEventsAreThrottledPerBlob) {
   TestImage image = MakeTestImage({big, "small"}, "push-throttle");
   ASSERT_TRUE(Import(*store_, image, {"big/app"}));
   RecordingSink sink;
-  PushOptions options = Options();
+  PushOptions options = PushOpts();
   options.client.chunk_size = kChunk;
   options.events = &sink;
   auto start = std::chrono::steady_clock::now();
@@ -184,17 +179,13 @@ TEST_F(PushTest, ABuildsBaseLayersAreMountedFromTheBasesRepository) {
   TestImage base = MakeTestImage({"base layer"}, "base");
   std::optional<store::Store> publisher;
   OpenStore("publisher", publisher);
-  ASSERT_TRUE(Import(*publisher, base));
-  ASSERT_TRUE(
-      Push(*publisher, base.id.ToString(), Ref("lib/base:1"), Options()));
-  PullOptions pull;
-  pull.client = FastClient();
-  ASSERT_TRUE(Pull(*store_, Ref("lib/base:1"), pull));
+  Publish(*publisher, base, Ref("lib/base:1"));
+  ASSERT_TRUE(Pull(*store_, Ref("lib/base:1"), PullOpts()));
 
   // An image built on it shares the base layer and adds one.
   TestImage app = MakeTestImage({"base layer", "app layer"}, "app");
   ASSERT_TRUE(Import(*store_, app, {"app"}));
-  auto pushed = Push(*store_, "app", Ref("team/app:1"), Options());
+  auto pushed = Push(*store_, "app", Ref("team/app:1"), PushOpts());
   ASSERT_TRUE(pushed) << pushed.error().message();
   EXPECT_EQ(pushed->blobs_mounted, 1);
   EXPECT_EQ(pushed->bytes_uploaded,
@@ -206,11 +197,11 @@ TEST_F(PushTest, DockerFormatKeepsItsManifestBytes) {
       MakeTestImage({"docker layer"}, "push-docker", oci::Format::kDocker);
   auto stored = Import(*store_, image, {"docker/app"});
   ASSERT_TRUE(stored) << stored.error().message();
-  auto pushed = Push(*store_, "docker/app", Ref("docker/app:v1"), Options());
+  auto pushed = Push(*store_, "docker/app", Ref("docker/app:v1"), PushOpts());
   ASSERT_TRUE(pushed) << pushed.error().message();
   EXPECT_EQ(pushed->manifest_digest, image.manifest_digest.ToString());
 
-  auto client = Client::Create(server_->host(), Options().client);
+  auto client = Client::Create(server_->host(), PushOpts().client);
   ASSERT_TRUE(client);
   auto manifest = (*client)->GetManifest("docker/app", "v1");
   ASSERT_TRUE(manifest) << manifest.error().message();
@@ -223,12 +214,13 @@ TEST_F(PushTest, ByDigestMustBeTheImagesDigest) {
   ASSERT_TRUE(Import(*store_, image, {"digest/app"}));
   auto good =
       Push(*store_, "digest/app",
-           Ref("digest/app@" + image.manifest_digest.ToString()), Options());
+           Ref("digest/app@" + image.manifest_digest.ToString()), PushOpts());
   ASSERT_TRUE(good) << good.error().message();
   EXPECT_EQ(good->manifest_digest, image.manifest_digest.ToString());
 
   std::string other = base::Digest::Of("other").ToString();
-  auto bad = Push(*store_, "digest/app", Ref("digest/app@" + other), Options());
+  auto bad =
+      Push(*store_, "digest/app", Ref("digest/app@" + other), PushOpts());
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().kind(), ErrorKind::kInvalid);
   EXPECT_NE(bad.error().message().find(other), std::string::npos)
@@ -236,7 +228,7 @@ TEST_F(PushTest, ByDigestMustBeTheImagesDigest) {
 }
 
 TEST_F(PushTest, UnknownImageIsNotFound) {
-  auto pushed = Push(*store_, "no/such:image", Ref("x/y:1"), Options());
+  auto pushed = Push(*store_, "no/such:image", Ref("x/y:1"), PushOpts());
   ASSERT_FALSE(pushed);
   EXPECT_EQ(pushed.error().kind(), ErrorKind::kNotFound);
   EXPECT_NE(pushed.error().message().find("x/y:1"), std::string::npos)

@@ -12,8 +12,11 @@
 
 #include "base/temp_dir.h"
 #include "registry/client.h"
+#include "registry/pull.h"
+#include "registry/push.h"
 #include "registry/testing/registry_server.h"
 #include "store/store.h"
+#include "store/store_testing.h"
 
 namespace zlayer::registry::testing {
 
@@ -48,6 +51,26 @@ class RegistryTransferTest : public ::testing::Test {
     ClientOptions options;
     options.retry_base = std::chrono::milliseconds(1);
     return options;
+  }
+  static PullOptions PullOpts() {
+    PullOptions options;
+    options.client = FastClient();
+    return options;
+  }
+  static PushOptions PushOpts() {
+    PushOptions options;
+    options.client = FastClient();
+    return options;
+  }
+  // Stores `image` in `store` and pushes it to `ref` with its own digest.
+  static void Publish(store::Store& store,
+                      const store::testing::TestImage& image,
+                      const std::string& ref) {
+    auto stored = store::testing::Import(store, image);
+    ASSERT_TRUE(stored) << stored.error().message();
+    auto pushed = Push(store, image.id.ToString(), ref, PushOpts());
+    ASSERT_TRUE(pushed) << pushed.error().message();
+    ASSERT_EQ(pushed->manifest_digest, image.manifest_digest.ToString());
   }
 
   static inline RegistryServer* server_ = nullptr;

@@ -15,31 +15,8 @@ namespace zlayer::store {
 namespace {
 
 using testing::Import;
+using testing::MakePlatformImage;
 using testing::TestImage;
-
-// A one-layer image for `platform` ("os/arch[/variant]").
-TestImage PlatformImage(const std::string& os, const std::string& arch,
-                        const std::string& variant, const std::string& label,
-                        oci::Format format = oci::Format::kOci) {
-  oci::ImageConfig config;
-  config.os = os;
-  config.architecture = arch;
-  config.variant = variant;
-  config.created = "2024-01-02T03:04:05Z";
-  config.config.labels["test"] = label;
-  std::string layer = "layer of " + label;
-  config.rootfs.diff_ids.push_back(base::Digest::Of("diff:" + layer));
-  TestImage image;
-  image.config = oci::SerializeImageConfig(config);
-  image.id = base::Digest::Of(image.config);
-  image.manifest = oci::SerializeManifest(oci::MakeManifest(
-      format, oci::DescribeContent(oci::ConfigMediaType(format), image.config),
-      {oci::DescribeContent(
-          *oci::LayerMediaType(format, oci::Compression::kGzip), layer)}));
-  image.manifest_digest = base::Digest::Of(image.manifest);
-  image.layers = {layer};
-  return image;
-}
 
 class StoreListsTest : public ::testing::Test {
  protected:
@@ -66,8 +43,8 @@ class StoreListsTest : public ::testing::Test {
 };
 
 TEST_F(StoreListsTest, CreateDescribesEachImageWithItsPlatform) {
-  TestImage amd = PlatformImage("linux", "amd64", "", "amd");
-  TestImage arm = PlatformImage("linux", "arm64", "v8", "arm");
+  TestImage amd = MakePlatformImage("linux", "amd64", "", "amd");
+  TestImage arm = MakePlatformImage("linux", "arm64", "v8", "arm");
   ImportAs(amd, "app:amd64");
   ImportAs(arm, "app:arm64");
 
@@ -122,8 +99,8 @@ TEST_F(StoreListsTest, CarriesOsVersionAndFeatures) {
 }
 
 TEST_F(StoreListsTest, CreateRefusesAnExistingListUnlessAmending) {
-  ImportAs(PlatformImage("linux", "amd64", "", "amd"), "app:amd64");
-  ImportAs(PlatformImage("linux", "arm64", "", "arm"), "app:arm64");
+  ImportAs(MakePlatformImage("linux", "amd64", "", "amd"), "app:amd64");
+  ImportAs(MakePlatformImage("linux", "arm64", "", "arm"), "app:arm64");
   ASSERT_TRUE(Edit("multi", {"app:amd64"}, ListEditMode::kCreate));
 
   auto again = Edit("multi:latest", {"app:arm64"}, ListEditMode::kCreate);
@@ -140,9 +117,9 @@ TEST_F(StoreListsTest, CreateRefusesAnExistingListUnlessAmending) {
 }
 
 TEST_F(StoreListsTest, AddReplacesTheEntryForTheSamePlatformInPlace) {
-  TestImage old_amd = PlatformImage("linux", "amd64", "", "old");
-  TestImage arm = PlatformImage("linux", "arm64", "", "arm");
-  TestImage new_amd = PlatformImage("linux", "amd64", "", "new");
+  TestImage old_amd = MakePlatformImage("linux", "amd64", "", "old");
+  TestImage arm = MakePlatformImage("linux", "arm64", "", "arm");
+  TestImage new_amd = MakePlatformImage("linux", "amd64", "", "new");
   ImportAs(old_amd, "app:old");
   ImportAs(arm, "app:arm");
   ImportAs(new_amd, "app:new");
@@ -168,7 +145,7 @@ TEST_F(StoreListsTest, AddReplacesTheEntryForTheSamePlatformInPlace) {
 }
 
 TEST_F(StoreListsTest, AddNeedsAnExistingListAndKnownImages) {
-  ImportAs(PlatformImage("linux", "amd64", "", "amd"), "app:amd64");
+  ImportAs(MakePlatformImage("linux", "amd64", "", "amd"), "app:amd64");
   auto missing = Edit("nolist", {"app:amd64"}, ListEditMode::kAdd);
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().kind(), ErrorKind::kNotFound);
@@ -187,9 +164,10 @@ TEST_F(StoreListsTest, AddNeedsAnExistingListAndKnownImages) {
 }
 
 TEST_F(StoreListsTest, DockerListTakesOnlyDockerImages) {
-  ImportAs(PlatformImage("linux", "amd64", "", "d-amd", oci::Format::kDocker),
-           "d:amd64");
-  ImportAs(PlatformImage("linux", "arm64", "", "o-arm"), "o:arm64");
+  ImportAs(
+      MakePlatformImage("linux", "amd64", "", "d-amd", oci::Format::kDocker),
+      "d:amd64");
+  ImportAs(MakePlatformImage("linux", "arm64", "", "o-arm"), "o:arm64");
 
   auto refused = Edit("dlist", {"d:amd64", "o:arm64"}, ListEditMode::kCreate,
                       oci::Format::kDocker);
@@ -220,8 +198,8 @@ TEST_F(StoreListsTest, DockerListTakesOnlyDockerImages) {
 }
 
 TEST_F(StoreListsTest, GcKeepsTheBodyWhileTheListExists) {
-  ImportAs(PlatformImage("linux", "amd64", "", "amd"), "app:amd64");
-  ImportAs(PlatformImage("linux", "arm64", "", "arm"), "app:arm64");
+  ImportAs(MakePlatformImage("linux", "amd64", "", "amd"), "app:amd64");
+  ImportAs(MakePlatformImage("linux", "arm64", "", "arm"), "app:arm64");
   auto first = Edit("multi", {"app:amd64"}, ListEditMode::kCreate).value();
   ASSERT_TRUE(store_->GarbageCollect());
   EXPECT_TRUE(Has(first.list.digest));
@@ -273,7 +251,7 @@ TEST_F(StoreListsTest, PutRefusesStaleEditsAndNonIndexes) {
   ASSERT_TRUE(store_->PutManifestList("raw", changed, put->digest));
   EXPECT_EQ(store_->GetManifestList("raw")->body, changed);
 
-  TestImage image = PlatformImage("linux", "amd64", "", "x");
+  TestImage image = MakePlatformImage("linux", "amd64", "", "x");
   auto manifest = store_->PutManifestList("bad", image.manifest, std::nullopt);
   ASSERT_FALSE(manifest);
   EXPECT_EQ(manifest.error().message(),

@@ -25,10 +25,13 @@ struct TestImage {
 // the same bytes always pair with the same diff_id.
 inline TestImage MakeTestImage(const std::vector<std::string>& layers,
                                const std::string& label,
-                               oci::Format format = oci::Format::kOci) {
+                               oci::Format format = oci::Format::kOci,
+                               const oci::Platform& platform = {
+                                   .architecture = "amd64", .os = "linux"}) {
   oci::ImageConfig config;
-  config.architecture = "amd64";
-  config.os = "linux";
+  config.architecture = platform.architecture;
+  config.os = platform.os;
+  config.variant = platform.variant;
   config.created = "2024-01-02T03:04:05Z";
   config.config.labels["test"] = label;
   std::vector<oci::Descriptor> descriptors;
@@ -46,6 +49,16 @@ inline TestImage MakeTestImage(const std::vector<std::string>& layers,
   image.manifest_digest = base::Digest::Of(image.manifest);
   image.layers = layers;
   return image;
+}
+
+// A one-layer image ("layer of LABEL") for `os`/`arch`[/`variant`].
+inline TestImage MakePlatformImage(const std::string& os,
+                                   const std::string& arch,
+                                   const std::string& variant,
+                                   const std::string& label,
+                                   oci::Format format = oci::Format::kOci) {
+  return MakeTestImage({"layer of " + label}, label, format,
+                       {.architecture = arch, .os = os, .variant = variant});
 }
 
 // Writes the image's layer blobs under `lease`.
