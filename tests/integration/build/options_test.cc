@@ -3,7 +3,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <nlohmann/json.hpp>
 
 #include "tests/integration/build/build_fixture.h"
 
@@ -14,12 +13,6 @@ std::string ReadText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)),
                      std::istreambuf_iterator<char>());
-}
-
-nlohmann::json Inspect(const std::string& root, const std::string& image) {
-  CommandResult inspect = RunZlayer(root, {"inspect", image});
-  EXPECT_EQ(inspect.exit_code, 0) << inspect.err;
-  return nlohmann::json::parse(inspect.out, nullptr, false);
 }
 
 class OptionsTest : public BuildFixture {
