@@ -1,0 +1,3 @@
+FROM alpine
+ENTRYPOINT ["/bin/app"]
+CMD []

@@ -1,0 +1,3 @@
+FROM alpine
+ENTRYPOINT /docker-entrypoint.sh --verbose
+CMD exec "$APP" --port $PORT

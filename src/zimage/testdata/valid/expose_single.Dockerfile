@@ -1,0 +1,5 @@
+FROM alpine AS dns
+EXPOSE 53/udp
+
+FROM alpine AS web
+EXPOSE 8080/tcp

@@ -1,0 +1,2 @@
+FROM redis:7
+HEALTHCHECK CMD ["redis-cli", "ping"]

@@ -1,0 +1,6 @@
+FROM alpine
+RUN <<EOF
+export CC="gcc"
+./configure
+make
+EOF

@@ -1,0 +1,7 @@
+FROM debian:bookworm
+RUN <<EOF
+set -eux
+if [ -f /etc/os-release ]; then
+  cat /etc/os-release
+fi
+EOF

@@ -1,0 +1,3 @@
+FROM scratch
+COPY bin/app etc/app.conf /app/
+CMD ["/app/app"]

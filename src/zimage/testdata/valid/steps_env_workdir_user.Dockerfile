@@ -1,0 +1,6 @@
+FROM ubuntu:24.04
+ENV LANG=C.UTF-8 TZ=UTC
+WORKDIR /opt/app
+USER 1000:1000
+RUN id
+USER root

@@ -1,0 +1,2 @@
+FROM postgres:16
+VOLUME ["/var/lib/postgresql/data", "/srv/with space", "${DATA_DIR}"]
