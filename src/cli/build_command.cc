@@ -11,6 +11,7 @@
 
 #include "base/file_io.h"
 #include "base/units.h"
+#include "cli/build_input.h"
 #include "cli/command.h"
 #include "cli/registry_access.h"
 #include "cli/store_access.h"
@@ -61,7 +62,6 @@ Status RefuseUnbuilt(const BuildFlags& flags) {
   if (!flags.cache_from.empty() || !flags.cache_to.empty()) {
     return Unsupported("--cache-from/--cache-to (remote layer cache)");
   }
-  if (!flags.runtime.empty()) return Unsupported("--runtime (templates)");
   return Ok();
 }
 
@@ -82,30 +82,6 @@ Result<std::string> SelectBackend(const std::string& flag) {
   return Fail(
       source + ": unknown backend \"" + backend + "\" (want native or buildah)",
       ErrorKind::kUsage);
-}
-
-Result<std::string> FindDockerfile(const std::string& context) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (fs::exists(fs::path(context) / "ZImagefile", ec)) {
-    return Fail(context +
-                    "/ZImagefile: ZImagefile builds are not supported yet "
-                    "(give -f Dockerfile)",
-                ErrorKind::kUnsupported);
-  }
-  for (const char* name : {"Dockerfile", "Containerfile"}) {
-    fs::path path = fs::path(context) / name;
-    if (fs::exists(path, ec)) return path.string();
-  }
-  return Fail(
-      "no Dockerfile or Containerfile in " + context + " (give one with -f)",
-      ErrorKind::kNotFound);
-}
-
-bool IsZImagefileName(const std::string& path) {
-  std::string name = std::filesystem::path(path).filename().string();
-  return name.starts_with("ZImagefile") || name.ends_with(".yml") ||
-         name.ends_with(".yaml");
 }
 
 Result<oci::Platform> ParsePlatformFlag(const std::string& text) {
@@ -140,22 +116,11 @@ Status Build(const GlobalOptions& global, const BuildFlags& flags) {
   ZL_RETURN_IF_ERROR(RefuseUnbuilt(flags));
   engine::BuildOptions options;
   options.context_dir = flags.context;
-  if (flags.file.empty()) {
-    ZL_ASSIGN_OR_RETURN(options.dockerfile, FindDockerfile(flags.context));
-  } else {
-    options.dockerfile = flags.file;
-  }
-  if (options.dockerfile == "-") {
-    options.dockerfile_text =
-        std::string(std::istreambuf_iterator<char>(std::cin),
-                    std::istreambuf_iterator<char>());
-  } else {
-    if (IsZImagefileName(options.dockerfile)) {
-      return Unsupported(options.dockerfile + ": ZImagefile builds are");
-    }
-    ZL_ASSIGN_OR_RETURN(options.dockerfile_text,
-                        base::ReadFile(options.dockerfile));
-  }
+  ZL_ASSIGN_OR_RETURN(
+      BuildInput input,
+      ResolveBuildInput(flags.context, flags.file, flags.runtime));
+  options.dockerfile = std::move(input.file);
+  options.dockerfile_text = std::move(input.dockerfile_text);
   options.tags = flags.tags;
   for (const std::string& arg : flags.build_args) {
     size_t eq = arg.find('=');

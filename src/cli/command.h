@@ -44,6 +44,7 @@ void RegisterLogoutCommand(CLI::App& app, Invocation& invocation);
 void RegisterManifestCommand(CLI::App& app, Invocation& invocation);
 void RegisterPullCommand(CLI::App& app, Invocation& invocation);
 void RegisterPushCommand(CLI::App& app, Invocation& invocation);
+void RegisterTemplatesCommand(CLI::App& app, Invocation& invocation);
 
 }  // namespace zlayer::cli
 

@@ -1,6 +1,7 @@
 // zlayer: a daemonless container image builder.
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 #include "base/log.h"
 #include "cli/command.h"
@@ -46,6 +47,7 @@ int Main(int argc, char** argv) {
   RegisterManifestCommand(app, invocation);
   RegisterPullCommand(app, invocation);
   RegisterPushCommand(app, invocation);
+  RegisterTemplatesCommand(app, invocation);
 
   try {
     app.parse(argc, argv);
@@ -63,7 +65,19 @@ int Main(int argc, char** argv) {
   Status status = invocation.run();
   if (!status) {
     std::fflush(stdout);
-    std::fprintf(stderr, "error: %s\n", status.error().message().c_str());
+    // A ZImagefile reports every problem, one line each.
+    const std::string& message = status.error().message();
+    size_t start = 0;
+    while (true) {
+      size_t end = message.find('\n', start);
+      std::fprintf(
+          stderr, "error: %.*s\n",
+          static_cast<int>((end == std::string::npos ? message.size() : end) -
+                           start),
+          message.c_str() + start);
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
     return ExitCodeFor(status.error());
   }
   return invocation.exit_code;

@@ -122,7 +122,7 @@ TEST_F(OptionsTest, UnbuiltFeaturesAreRefusedNotIgnored) {
   };
   std::vector<Refusal> refusals = {
       {{"--cache-from", "reg/x"}, "--cache-from"},
-      {{"--runtime", "node20"}, "--runtime"},
+      {{"--runtime", "wasm"}, "wasm builds"},
       {{"--backend", "buildah"}, "buildah"},
       {{"--platform", "linux/amd64,linux/arm64"}, "multi-platform"},
   };
