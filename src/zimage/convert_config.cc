@@ -82,7 +82,12 @@ std::string RenderPairs(std::string_view keyword,
   if (pairs.empty()) return "";
   std::string out(keyword);
   for (const KeyValue& kv : pairs) {
-    out += " " + QuoteWord(kv.key) + "=" + QuoteWord(kv.value);
+    // Appended piecewise: GCC 12 warns falsely (-Wrestrict) on
+    // `" " + std::string` chains.
+    out += ' ';
+    out += QuoteWord(kv.key);
+    out += '=';
+    out += QuoteWord(kv.value);
   }
   return out + "\n";
 }

@@ -22,10 +22,18 @@ Result<std::string> ApplyRuntimeSettings(std::string_view template_dockerfile,
   std::string globals;
   std::string redeclared;
   for (const KeyValue& kv : args) {
-    globals += "ARG " + kv.key +
-               (kv.value.empty() ? "" : "=" + internal::QuoteWord(kv.value)) +
-               "\n";
-    redeclared += "ARG " + kv.key + "\n";
+    // Appended piecewise: GCC 12 warns falsely (-Wrestrict) on
+    // `"=" + std::string` chains.
+    globals += "ARG ";
+    globals += kv.key;
+    if (!kv.value.empty()) {
+      globals += '=';
+      globals += internal::QuoteWord(kv.value);
+    }
+    globals += '\n';
+    redeclared += "ARG ";
+    redeclared += kv.key;
+    redeclared += '\n';
   }
   // Insertion points by line: globals before the first FROM, the
   // re-declarations after every FROM.

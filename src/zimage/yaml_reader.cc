@@ -20,7 +20,11 @@ std::string Describe(const YAML::Node& node) {
 }
 
 std::string Quoted(std::string_view name) {
-  return "'" + std::string(name) + "'";
+  // Not `"'" + std::string(name)`: GCC 12 warns falsely (-Wrestrict).
+  std::string out = "'";
+  out += name;
+  out += '\'';
+  return out;
 }
 
 bool IsPlain(const YAML::Node& node) { return node.Tag() == "?"; }
