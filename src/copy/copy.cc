@@ -54,6 +54,16 @@ Result<SourceTree> SourceTree::Rootfs(std::string dir) {
 
 namespace {
 
+// A wildcard source whose literal directory exists (it may match nothing).
+template <typename View>
+Result<bool> IsEmptyWildcard(const View& view, const std::string& clean) {
+  if (!ContainsWildcards(clean)) return false;
+  std::string dir = SplitWildcards(clean).first;
+  if (dir.empty() || dir == "/") return true;
+  ZL_ASSIGN_OR_RETURN(auto found, view.Lookup(dir));
+  return found.has_value();
+}
+
 // A source as the request names it, resolved against the tree.
 struct PlannedSource {
   bool is_url = false;
@@ -200,11 +210,17 @@ Result<Plan> MakePlan(const TreeView& view, const CopyRequest& request) {
         view.Select(clean, request.parents ? kNoExcludes : plan.excludes));
     if (planned.items.empty()) {
       // A source whose only matches were dropped by --exclude copies
-      // nothing; one that matches nothing at all is an error.
+      // nothing. So does a wildcard that matches nothing, as in BuildKit
+      // (AllowEmptyWildcard: `COPY requirements.txt* ./` copies an
+      // optional file), provided the directory before the wildcard
+      // exists; anything else that matches nothing is an error.
       ZL_ASSIGN_OR_RETURN(std::vector<Item> unfiltered,
                           view.Select(clean, kNoExcludes));
       if (unfiltered.empty()) {
-        return std::unexpected(NotFound(tree, request, source).error());
+        ZL_ASSIGN_OR_RETURN(bool optional, IsEmptyWildcard(view, clean));
+        if (!optional) {
+          return std::unexpected(NotFound(tree, request, source).error());
+        }
       }
     }
     for (Item& item : planned.items) item.includes = includes;

@@ -222,10 +222,21 @@ TEST_F(CopyTest, MissingSourceNamesThePattern) {
   EXPECT_EQ(s.error().message(),
             "COPY failed: file not found in build context: missing.txt");
   EXPECT_EQ(s.error().kind(), ErrorKind::kNotFound);
-  Status w = Run({"*.none"}, "/x/");
+  // A wildcard below a directory that does not exist is still an error.
+  Status w = Run({"nodir/*.none"}, "/x/");
   ASSERT_FALSE(w);
   EXPECT_EQ(w.error().message(),
-            "COPY failed: file not found in build context: *.none");
+            "COPY failed: file not found in build context: nodir/*.none");
+}
+
+TEST_F(CopyTest, AWildcardThatMatchesNothingCopiesNothing) {
+  // BuildKit's AllowEmptyWildcard: how Dockerfiles copy optional files.
+  File("package.json", "{}");
+  ASSERT_TRUE(Run({"package.json", "yarn.lock*"}, "/app/"));
+  EXPECT_TRUE(std::filesystem::exists(root_.path() + "/app/package.json"));
+  EXPECT_FALSE(std::filesystem::exists(root_.path() + "/app/yarn.lock"));
+  ASSERT_TRUE(Run({"requirements.*"}, "/opt/"));
+  EXPECT_FALSE(std::filesystem::exists(root_.path() + "/opt/requirements.txt"));
 }
 
 TEST_F(CopyTest, RootfsMissingSourceMessage) {
@@ -273,7 +284,10 @@ TEST_F(CopyTest, DockerignoredFilesAreNeverCopied) {
   ASSERT_FALSE(s);
   EXPECT_NE(s.error().message().find("file not found in build context"),
             std::string::npos);
-  EXPECT_FALSE(Run({"*.key"}, "/x/", {"*.key"}));
+  // A wildcard sees the context without them: it matches nothing, which
+  // BuildKit allows.
+  EXPECT_TRUE(Run({"*.key"}, "/x/", {"*.key"}));
+  EXPECT_FALSE(Exists(Root("x/secret.key")));
 }
 
 TEST_F(CopyTest, DockerignoreExceptionsReinclude) {
