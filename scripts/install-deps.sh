@@ -13,7 +13,7 @@ packages=(
   libdeflate-dev libzstd-dev zlib1g-dev libsqlite3-dev libcurl4-openssl-dev
   libssl-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev libcap-dev
   # test peers and demo bases
-  busybox-static skopeo umoci docker-registry buildah apache2-utils
+  busybox-static skopeo umoci docker-registry buildah runc apache2-utils debootstrap
   pigz zstd xz-utils bzip2 tar curl ca-certificates iproute2 procps time
 )
 
