@@ -11,15 +11,17 @@
 
 #include "base/file_io.h"
 #include "base/units.h"
-#include "cli/build_input.h"
 #include "cli/command.h"
 #include "cli/registry_access.h"
 #include "cli/store_access.h"
 #include "engine/engine.h"
+#include "frontend/build.h"
+#include "frontend/input.h"
 #include "oci/media_types.h"
 #include "progress/renderer.h"
 #include "registry/pull_policy.h"
 #include "sandbox/sandbox.h"
+#include "zimage/target_os.h"
 
 namespace zlayer::cli {
 namespace {
@@ -116,11 +118,16 @@ Status Build(const GlobalOptions& global, const BuildFlags& flags) {
   ZL_RETURN_IF_ERROR(RefuseUnbuilt(flags));
   engine::BuildOptions options;
   options.context_dir = flags.context;
-  ZL_ASSIGN_OR_RETURN(
-      BuildInput input,
-      ResolveBuildInput(flags.context, flags.file, flags.runtime));
-  options.dockerfile = std::move(input.file);
-  options.dockerfile_text = std::move(input.dockerfile_text);
+  ZL_ASSIGN_OR_RETURN(options.plan.target_platform,
+                      ParsePlatformFlag(flags.platform));
+  frontend::InputRequest request{.context = flags.context,
+                                 .file_flag = flags.file,
+                                 .runtime = flags.runtime,
+                                 .platform_pinned = !flags.platform.empty()};
+  if (!flags.platform.empty()) {
+    request.pinned_os = zimage::OsOfPlatform(flags.platform);
+  }
+  ZL_ASSIGN_OR_RETURN(frontend::Input input, frontend::ReadInput(request));
   options.tags = flags.tags;
   for (const std::string& arg : flags.build_args) {
     size_t eq = arg.find('=');
@@ -138,8 +145,6 @@ Status Build(const GlobalOptions& global, const BuildFlags& flags) {
     options.plan.build_args[arg.substr(0, eq)] = arg.substr(eq + 1);
   }
   options.plan.target = flags.target;
-  ZL_ASSIGN_OR_RETURN(options.plan.target_platform,
-                      ParsePlatformFlag(flags.platform));
   options.plan.default_cache_mounts = flags.cache_mounts;
   options.no_cache = flags.no_cache;
   options.layers = flags.layers == "true";
@@ -201,7 +206,7 @@ Status Build(const GlobalOptions& global, const BuildFlags& flags) {
     std::unique_ptr<progress::EventSink> renderer =
         progress::MakeRenderer(mode, progress_fd);
     options.events = renderer.get();
-    result = engine::Build(store, options);
+    result = frontend::Build(store, request, input, std::move(options));
   }
   if (!result) return std::unexpected(std::move(result).error());
   for (const std::string& warning : result->warnings) {

@@ -135,7 +135,8 @@ Result<BuildResult> Build(store::Store& store, const BuildOptions& options) {
   pull.client = options.registry;
   pull.default_registry = options.default_registry;
   pull.events = options.events;
-  StoreResolver resolver(store, options.pull, std::move(pull));
+  StoreResolver resolver(store, options.pull, std::move(pull),
+                         options.local_images);
   ZL_ASSIGN_OR_RETURN(plan::Plan plan,
                       plan::MakePlan(parsed, options.plan, resolver));
   for (std::string& warning : resolver.TakeWarnings()) {

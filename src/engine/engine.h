@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,6 +72,10 @@ struct BuildOptions {
   registry::PullPolicy pull = registry::PullPolicy::kNewer;
   registry::ClientOptions registry;
   std::string default_registry = "docker.io";
+  // Names of images made on this machine for this build (the bases that
+  // ZImagefile `build:` directives produce): FROM finds them in the local
+  // store as written, never qualified with a registry and never pulled.
+  std::set<std::string, std::less<>> local_images;
   const std::atomic<bool>* cancel = nullptr;
   progress::EventSink* events = nullptr;  // null: no events
 };

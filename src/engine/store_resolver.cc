@@ -14,12 +14,22 @@ std::string PlatformText(const std::string& os, const std::string& arch,
 
 }  // namespace
 
-Result<plan::ImageInfo> StoreResolver::Resolve(const std::string& ref,
-                                               const oci::Platform& platform) {
+Result<registry::EnsuredImage> StoreResolver::Ensure(
+    const std::string& ref, const oci::Platform& platform) {
+  if (local_images_.contains(ref)) {
+    registry::EnsuredImage local{.name = ref};
+    ZL_ASSIGN_OR_RETURN(local.image,
+                        WithContext(store_.GetImage(ref), "local image"));
+    return local;
+  }
   registry::PullOptions options = pull_;
   options.platform = platform;
-  ZL_ASSIGN_OR_RETURN(registry::EnsuredImage ensured,
-                      registry::EnsureImage(store_, ref, policy_, options));
+  return registry::EnsureImage(store_, ref, policy_, options);
+}
+
+Result<plan::ImageInfo> StoreResolver::Resolve(const std::string& ref,
+                                               const oci::Platform& platform) {
+  ZL_ASSIGN_OR_RETURN(registry::EnsuredImage ensured, Ensure(ref, platform));
   if (!ensured.warning.empty()) {
     std::lock_guard lock(mutex_);
     warnings_.push_back(ensured.warning);

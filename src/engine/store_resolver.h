@@ -4,6 +4,7 @@
 #define ZLAYER_ENGINE_STORE_RESOLVER_H_
 
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -15,9 +16,14 @@ namespace zlayer::engine {
 
 class StoreResolver final : public plan::ImageResolver {
  public:
+  // `local_images` are used from the store as named, whatever the policy.
   StoreResolver(store::Store& store, registry::PullPolicy policy,
-                registry::PullOptions pull)
-      : store_(store), policy_(policy), pull_(std::move(pull)) {}
+                registry::PullOptions pull,
+                std::set<std::string, std::less<>> local_images = {})
+      : store_(store),
+        policy_(policy),
+        pull_(std::move(pull)),
+        local_images_(std::move(local_images)) {}
   // kNotFound names the image; an image for another platform is an error
   // naming both platforms.
   Result<plan::ImageInfo> Resolve(const std::string& ref,
@@ -27,9 +33,13 @@ class StoreResolver final : public plan::ImageResolver {
   std::vector<std::string> TakeWarnings();
 
  private:
+  Result<registry::EnsuredImage> Ensure(const std::string& ref,
+                                        const oci::Platform& platform);
+
   store::Store& store_;
   registry::PullPolicy policy_;
   registry::PullOptions pull_;
+  std::set<std::string, std::less<>> local_images_;
   std::mutex mutex_;
   std::vector<std::string> warnings_;
 };

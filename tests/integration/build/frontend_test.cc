@@ -71,6 +71,144 @@ TEST_F(FrontendTest, AZImagefileBuildsTheImageItsDockerfileWould) {
   EXPECT_EQ(run.out, "hi\n");
 }
 
+TEST_F(FrontendTest, AMultiStageZImagefileBuildsTheImageItsDockerfileWould) {
+  WriteContext("ZImagefile",
+               "args:\n"
+               "  WHO: world\n"
+               "stages:\n"
+               "  prep:\n"
+               "    base: zlayer-test/busybox\n"
+               "    workdir: /work\n"
+               "    steps:\n"
+               "      - run: echo \"hello $WHO\" > msg\n"
+               "  final:\n"
+               "    base: zlayer-test/busybox\n"
+               "    steps:\n"
+               "      - copy: /work/msg\n"
+               "        from: prep\n"
+               "        to: /msg\n"
+               "user: \"1000\"\n"
+               "cmd: [\"cat\", \"/msg\"]\n");
+  CommandResult z = RunZlayer(
+      root_, {"build", "--progress", "plain", "-t", "multi-z", context_});
+  ASSERT_EQ(z.exit_code, 0) << z.err;
+
+  WriteContext("hand/Dockerfile",
+               "ARG WHO=world\n"
+               "FROM zlayer-test/busybox AS prep\n"
+               "ARG WHO\n"
+               "WORKDIR /work\n"
+               "RUN echo \"hello $WHO\" > msg\n"
+               "FROM zlayer-test/busybox\n"
+               "COPY --from=prep /work/msg /msg\n"
+               "USER 1000\n"
+               "CMD [\"cat\", \"/msg\"]\n");
+  CommandResult d =
+      RunZlayer(root_, {"build", "--progress", "plain", "-t", "multi-d", "-f",
+                        context_ + "/hand/Dockerfile", context_});
+  ASSERT_EQ(d.exit_code, 0) << d.err;
+
+  nlohmann::json zi = Inspect("multi-z");
+  nlohmann::json di = Inspect("multi-d");
+  ASSERT_TRUE(zi.is_object() && di.is_object());
+  EXPECT_EQ(zi["Config"], di["Config"]) << zi.dump(2);
+  EXPECT_EQ(zi["RootFS"], di["RootFS"]) << zi.dump(2);
+  EXPECT_EQ(zi["Config"]["User"], "1000");
+
+  CommandResult run = RunZlayer(root_, {"run", "--rm", "multi-z"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "hello world\n");
+}
+
+TEST_F(FrontendTest, ABuildDirectiveBuildsTheBaseFirst) {
+  WriteContext("images/base/Dockerfile",
+               "FROM zlayer-test/busybox\n"
+               "ARG FLAVOUR=plain\n"
+               "RUN echo \"$FLAVOUR\" > /etc/flavour\n"
+               "ENV FROM_BASE=yes\n");
+  WriteContext("ZImagefile",
+               "build:\n"
+               "  context: images/base\n"
+               "  args:\n"
+               "    FLAVOUR: nested\n"
+               "steps:\n"
+               "  - run: cp /etc/flavour /copied\n"
+               "cmd: [\"cat\", \"/copied\"]\n");
+  // The dependency is a local image: it is not qualified with the default
+  // registry (which cannot be reached), so the build finds it in the store.
+  // The nested FROM is qualified, as any FROM is: give it its name there.
+  ASSERT_EQ(RunZlayer(root_, {"tag", kBaseImage,
+                              "127.0.0.1:9/zlayer-test/busybox:latest"})
+                .exit_code,
+            0);
+  CommandResult z =
+      RunZlayer(root_, {"build", "--progress", "plain", "--default-registry",
+                        "127.0.0.1:9", "--build-arg", "FLAVOUR=parent", "-t",
+                        "nested-z", context_});
+  ASSERT_EQ(z.exit_code, 0) << z.err;
+  CommandResult images = RunZlayer(root_, {"images", "--format", "json"});
+  ASSERT_EQ(images.exit_code, 0) << images.err;
+  EXPECT_NE(images.out.find("zlayer-build-dep-toplevel:"), std::string::npos)
+      << images.out;
+
+  // The same image by hand: the base built with the directive's args, then
+  // a Dockerfile on top of it.
+  CommandResult base = RunZlayer(
+      root_, {"build", "--progress", "plain", "--build-arg", "FLAVOUR=nested",
+              "-t", "hand-base", context_ + "/images/base"});
+  ASSERT_EQ(base.exit_code, 0) << base.err;
+  WriteContext("hand/Dockerfile",
+               "FROM hand-base\n"
+               "RUN cp /etc/flavour /copied\n"
+               "CMD [\"cat\", \"/copied\"]\n");
+  CommandResult d =
+      RunZlayer(root_, {"build", "--progress", "plain", "-t", "nested-d", "-f",
+                        context_ + "/hand/Dockerfile", context_});
+  ASSERT_EQ(d.exit_code, 0) << d.err;
+
+  nlohmann::json zi = Inspect("nested-z");
+  nlohmann::json di = Inspect("nested-d");
+  ASSERT_TRUE(zi.is_object() && di.is_object());
+  EXPECT_EQ(zi["Config"], di["Config"]) << zi.dump(2);
+  EXPECT_EQ(zi["RootFS"], di["RootFS"]) << zi.dump(2);
+  EXPECT_EQ(zi["RootFS"]["diff_ids"].size(), 3u) << zi.dump(2);
+
+  // Built again, the directive reuses its image and every cached step.
+  CommandResult again = RunZlayer(
+      root_, {"build", "--progress", "plain", "-t", "nested-z2", context_});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(Inspect("nested-z2")["Id"], zi["Id"]);
+
+  CommandResult run = RunZlayer(root_, {"run", "--rm", "nested-z"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "nested\n");
+}
+
+TEST_F(FrontendTest, BuildDirectiveErrorsNameTheDirective) {
+  WriteContext("ZImagefile", "build: ./missing\n");
+  CommandResult missing = RunZlayer(root_, {"build", context_});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.err, "error: " + context_ +
+                             "/ZImagefile:1:1: Failed to read build context "
+                             "at '" +
+                             context_ +
+                             "/missing': build context directory not found "
+                             "for build directive in 'toplevel'\n");
+
+  WriteContext("base/Dockerfile", "FROM zlayer-test/busybox\nRUN exit 3\n");
+  WriteContext("ZImagefile", "build: base\n");
+  CommandResult failed =
+      RunZlayer(root_, {"build", "--progress", "plain", context_});
+  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_NE(failed.err.find("error: " + context_ +
+                            "/ZImagefile:1:1: build: directive 'toplevel' "
+                            "(context " +
+                            context_ + "/base): "),
+            std::string::npos)
+      << failed.err;
+  EXPECT_NE(failed.err.find("exit code 3"), std::string::npos) << failed.err;
+}
+
 TEST_F(FrontendTest, EveryZImagefileErrorIsReportedWithItsPosition) {
   WriteContext("ZImagefile.yml",
                "base: zlayer-test/busybox\n"
