@@ -1,104 +1,12 @@
 #include "engine/engine.h"
 
-#include <sys/mount.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <string>
 
-#include <cerrno>
-#include <chrono>
-#include <cstdlib>
-#include <filesystem>
-#include <random>
-#include <thread>
-
-#include "base/file_io.h"
-#include "base/temp_dir.h"
 #include "dockerfile/stages.h"
-#include "dockerignore/ignore_file.h"
-#include "engine/assemble.h"
-#include "engine/session.h"
-#include "engine/stage_runner.h"
 #include "engine/store_resolver.h"
 
 namespace zlayer::engine {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-std::string NewBuildId() {
-  std::random_device device;
-  std::mt19937_64 random(
-      device() ^ static_cast<uint64_t>(::getpid()) ^
-      static_cast<uint64_t>(Clock::now().time_since_epoch().count()));
-  char text[17];
-  std::snprintf(text, sizeof(text), "%016llx",
-                static_cast<unsigned long long>(random()));
-  return text;
-}
-
-Result<std::map<std::string, std::string>> ReadSecrets(
-    const std::vector<SecretSpec>& specs) {
-  std::map<std::string, std::string> secrets;
-  for (const SecretSpec& spec : specs) {
-    if (!spec.env.empty()) {
-      const char* value = std::getenv(spec.env.c_str());
-      if (value == nullptr) {
-        return Fail("--secret id=" + spec.id + ": environment variable " +
-                        spec.env + " is not set",
-                    ErrorKind::kUsage);
-      }
-      secrets[spec.id] = value;
-      continue;
-    }
-    auto content = base::ReadFile(spec.src);
-    if (!content) {
-      return Fail("--secret id=" + spec.id + ": " + content.error().message(),
-                  ErrorKind::kUsage);
-    }
-    secrets[spec.id] = std::move(*content);
-  }
-  return secrets;
-}
-
-// The build's scratch directory on the store's filesystem, with a tmpfs
-// for secrets; both go away when the build ends (and with the process's
-// private mount namespace if it dies).
-class WorkArea {
- public:
-  static Result<WorkArea> Create(const std::string& dir) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) {
-      return Fail("create " + dir + ": " + ec.message(), ErrorKind::kIo);
-    }
-    WorkArea area(dir);
-    std::string secrets = dir + "/secrets";
-    if (::mkdir(secrets.c_str(), 0700) != 0) {
-      return FailErrno("mkdir " + secrets, errno);
-    }
-    if (::mount("tmpfs", secrets.c_str(), "tmpfs",
-                MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700,size=16m") != 0) {
-      return FailErrno("mount tmpfs for secrets", errno);
-    }
-    area.secrets_ = secrets;
-    return area;
-  }
-  WorkArea(WorkArea&& other) noexcept
-      : dir_(std::exchange(other.dir_, "")),
-        secrets_(std::exchange(other.secrets_, "")) {}
-  WorkArea& operator=(WorkArea&&) = delete;
-  ~WorkArea() {
-    if (!secrets_.empty()) ::umount2(secrets_.c_str(), MNT_DETACH);
-    if (!dir_.empty()) (void)base::RemoveTree(dir_);
-  }
-  const std::string& dir() const { return dir_; }
-  const std::string& secrets() const { return secrets_; }
-
- private:
-  explicit WorkArea(std::string dir) : dir_(std::move(dir)) {}
-  std::string dir_;
-  std::string secrets_;
-};
 
 // A push needs somewhere to go; say so before building, not after.
 Status CheckPushTags(const BuildOptions& options) {
@@ -113,18 +21,10 @@ Status CheckPushTags(const BuildOptions& options) {
   return Ok();
 }
 
-int CountSteps(const plan::Plan& plan) {
-  int steps = 0;
-  for (const plan::PlannedStage& stage : plan.stages) {
-    steps += static_cast<int>(stage.steps.size());
-  }
-  return steps;
-}
-
 }  // namespace
 
-Result<BuildResult> Build(store::Store& store, const BuildOptions& options) {
-  auto started = Clock::now();
+Result<BuildResult> Build(store::Store& store, const BuildOptions& options,
+                          Backend& backend) {
   std::string filename =
       options.dockerfile.empty() ? "Dockerfile" : options.dockerfile;
   ZL_ASSIGN_OR_RETURN(
@@ -142,120 +42,7 @@ Result<BuildResult> Build(store::Store& store, const BuildOptions& options) {
   for (std::string& warning : resolver.TakeWarnings()) {
     plan.warnings.push_back(std::move(warning));
   }
-  ZL_ASSIGN_OR_RETURN(auto secrets, ReadSecrets(options.secrets));
-
-  std::error_code ec;
-  std::string context_dir =
-      std::filesystem::absolute(options.context_dir, ec).lexically_normal();
-  if (!std::filesystem::is_directory(context_dir, ec)) {
-    return Fail("build context " + options.context_dir + " is not a directory",
-                ErrorKind::kNotFound);
-  }
-  if (context_dir.size() > 1 && context_dir.back() == '/') {
-    context_dir.pop_back();
-  }
-  std::filesystem::path dockerfile_path =
-      options.dockerfile.empty() || options.dockerfile == "-"
-          ? std::filesystem::path()
-          : std::filesystem::path(options.dockerfile);
-  ZL_ASSIGN_OR_RETURN(
-      dockerignore::Matcher matcher,
-      dockerignore::LoadBuildIgnore(context_dir, dockerfile_path));
-  ZL_ASSIGN_OR_RETURN(
-      copy::SourceTree context,
-      copy::SourceTree::Context(context_dir, std::move(matcher)));
-  std::filesystem::create_directories(store.root() + "/cache", ec);
-  ZL_ASSIGN_OR_RETURN(
-      std::unique_ptr<copy::HashCache> hashes,
-      copy::HashCache::Open(store.root() + "/cache/context-hashes"));
-
-  ZL_ASSIGN_OR_RETURN(store::Lease lease, store.AcquireLease());
-  std::string build_id = NewBuildId();
-  ZL_ASSIGN_OR_RETURN(WorkArea work,
-                      WorkArea::Create(store.WorkDir() + "/" + build_id));
-  Session session(store, lease, options, plan, build_id, work.dir(),
-                  std::move(context), std::move(hashes), std::move(secrets));
-  session.set_secrets_dir(work.secrets());
-
-  session.Emit(progress::BuildStarted{
-      .build_id = build_id,
-      .file = filename,
-      .total_stages = static_cast<int>(plan.stages.size()),
-      .total_steps = CountSteps(plan)});
-
-  // Independent stages build in parallel; a stage waits for the results
-  // of the stages it reads from (Session::Wait).
-  std::mutex error_mu;
-  std::optional<Error> first_error;
-  int failed_stage = -1;
-  int failed_step = -1;
-  std::vector<std::thread> threads;
-  std::atomic<bool> finished{false};
-  std::thread watcher([&] {
-    while (!finished.load()) {
-      if (options.cancel != nullptr && options.cancel->load()) {
-        session.Abort();
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  });
-  for (size_t i = 0; i < plan.stages.size(); ++i) {
-    threads.emplace_back([&, i] {
-      StageRunner runner(session, static_cast<int>(i));
-      Result<StageResult> result = runner.Run();
-      if (!result) {
-        std::lock_guard<std::mutex> lock(error_mu);
-        bool cancelled = result.error().kind() == ErrorKind::kCancelled;
-        if (!first_error ||
-            (first_error->kind() == ErrorKind::kCancelled && !cancelled)) {
-          first_error = result.error();
-          failed_stage = plan.stages[i].index;
-          failed_step = runner.failed_step();
-        }
-        session.Abort();
-        session.Publish(static_cast<int>(i), std::nullopt);
-        return;
-      }
-      session.Publish(static_cast<int>(i), std::move(*result));
-    });
-  }
-  for (std::thread& thread : threads) thread.join();
-  finished.store(true);
-  watcher.join();
-  (void)session.hashes()->Save();
-
-  auto fail = [&](Error error) -> Result<BuildResult> {
-    session.Emit(progress::BuildFailed{
-        .error = error.message(), .stage = failed_stage, .step = failed_step});
-    return std::unexpected(std::move(error));
-  };
-  if (first_error) {
-    if (options.cancel != nullptr && options.cancel->load()) {
-      return fail(Error("build cancelled", ErrorKind::kCancelled));
-    }
-    return fail(*first_error);
-  }
-
-  const StageResult* target = session.Wait(plan.target);
-  BuildResult result;
-  result.warnings = plan.warnings;
-  for (size_t i = 0; i < plan.stages.size(); ++i) {
-    const StageResult* stage = session.Wait(static_cast<int>(i));
-    result.steps += stage->steps;
-    result.cached_steps += stage->cached_steps;
-  }
-  auto image = CommitImage(session, *target, result.warnings);
-  if (!image) return fail(std::move(image).error());
-  Status outputs = WriteOutputs(session, *image, target->layers, result.pushed);
-  if (!outputs) return fail(std::move(outputs).error());
-
-  result.image_id = image->id.ToString();
-  result.manifest_digest = image->manifest_digest.ToString();
-  result.tags = image->tags;
-  session.Emit(progress::BuildComplete{.image_id = result.image_id,
-                                       .tags = result.tags,
-                                       .duration = Clock::now() - started});
-  return result;
+  return backend.Run(store, plan, options);
 }
 
 }  // namespace zlayer::engine

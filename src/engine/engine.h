@@ -95,7 +95,24 @@ struct BuildResult {
   std::vector<PushedImage> pushed;  // --output type=registry / --push
 };
 
-Result<BuildResult> Build(store::Store& store, const BuildOptions& options);
+// A way to run a plan. Every backend takes the same plan and options, emits
+// the same events and stores its image in `store`; none parses a Dockerfile
+// or expands an ARG (the plan holds every instruction expanded).
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string_view name() const = 0;
+  virtual Result<BuildResult> Run(store::Store& store, const plan::Plan& plan,
+                                  const BuildOptions& options) = 0;
+};
+
+// Namespaces and overlay snapshots on this machine (the default).
+Backend& NativeBackend();
+
+// Parses options.dockerfile_text, plans it (base images resolved and
+// pulled under options.pull) and runs the plan on `backend`.
+Result<BuildResult> Build(store::Store& store, const BuildOptions& options,
+                          Backend& backend = NativeBackend());
 
 }  // namespace zlayer::engine
 

@@ -41,7 +41,7 @@ TEST_F(CliContractTest, PruneAppliesAgeAndSizeLimits) {
   // Two cache entries with 3000-byte layers, as builds leave them.
   {
     store::Store store = store::Store::Open(root_).value();
-    for (const std::string& key : {"older", "newer"}) {
+    for (const std::string key : {"older", "newer"}) {
       // last_used has whole seconds.
       if (key == "newer") std::this_thread::sleep_for(std::chrono::seconds(1));
       std::string bytes(3000, key[0]);
