@@ -125,7 +125,9 @@ Status Build(const GlobalOptions& global, const BuildFlags& flags) {
                                  .runtime = flags.runtime,
                                  .platform_pinned = !flags.platform.empty()};
   if (!flags.platform.empty()) {
-    request.pinned_os = zimage::OsOfPlatform(flags.platform);
+    ZL_ASSIGN_OR_RETURN(request.pinned_os,
+                        WithContext(zimage::ParseTargetOs(flags.platform),
+                                    "--platform " + flags.platform));
   }
   ZL_ASSIGN_OR_RETURN(frontend::Input input, frontend::ReadInput(request));
   options.tags = flags.tags;

@@ -17,6 +17,7 @@
 #include "oci/platform.h"
 #include "plan/dispatch.h"
 #include "plan/go_format.h"
+#include "plan/windows_deps.h"
 #include "shell/lexer.h"
 
 namespace zlayer::plan {
@@ -173,6 +174,8 @@ class Planner {
   Result<ImageInfo> ResolveImage(const std::string& ref,
                                  const oci::Platform& platform);
   Status ResolveStages(int target);
+  // Package managers called on nanoserver bases (windows_deps.h).
+  Status CheckPackageManagers() const;
   Result<bool> InitTriggers(StageInfo& info);
   Status DispatchStages(const std::set<int>& reachable, Plan& plan);
   void WarnUnusedArgs(const std::set<int>& reachable, Plan& plan) const;
@@ -545,6 +548,24 @@ Result<bool> Planner::InitTriggers(StageInfo& info) {
   return new_deps;
 }
 
+Status Planner::CheckPackageManagers() const {
+  // The nanoserver image each stage descends from ("" for none).
+  std::vector<std::string> nanoserver(stages_.size());
+  for (size_t i = 0; i < stages_.size(); ++i) {
+    const StageInfo& info = stages_[i];
+    if (info.base_stage >= 0) {
+      nanoserver[i] = nanoserver[info.base_stage];
+    } else if (IsNanoserverImage(info.base_name)) {
+      nanoserver[i] = info.base_name;
+    }
+    if (!nanoserver[i].empty()) {
+      ZL_RETURN_IF_ERROR(
+          CheckNanoserverStage(*info.stage, nanoserver[i], filename_));
+    }
+  }
+  return Ok();
+}
+
 Status Planner::ResolveStages(int target) {
   while (true) {
     std::set<int> reachable = Reachable(target);
@@ -756,6 +777,7 @@ Result<Plan> Planner::Run() {
   }
   ZL_RETURN_IF_ERROR(SetUpPlatformsAndArgs());
   ZL_RETURN_IF_ERROR(ExpandFromLines());
+  ZL_RETURN_IF_ERROR(CheckPackageManagers());
   ZL_ASSIGN_OR_RETURN(int target, FindTarget());
   ZL_RETURN_IF_ERROR(BuildDependencyGraph());
   ZL_RETURN_IF_ERROR(ResolveStages(target));

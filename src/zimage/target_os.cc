@@ -17,6 +17,23 @@ std::optional<TargetOs> OsOfPlatform(std::string_view platform) {
   return std::nullopt;
 }
 
+Result<TargetOs> ParseTargetOs(std::string_view text) {
+  if (std::optional<TargetOs> os = OsOfPlatform(text)) return *os;
+  std::string os(text.substr(0, text.find('/')));
+  std::string message = "unknown OS " + (os.empty() ? "\"\"" : os) +
+                        " (expected linux or windows)";
+  std::string lower = os;
+  for (char& c : lower) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  if (lower == "darwin" || lower == "macos") {
+    message +=
+        "; there are no macOS container images: on a Mac, build linux "
+        "images";
+  }
+  return Fail(message, ErrorKind::kUsage);
+}
+
 TargetOs ResolveTargetOs(std::optional<TargetOs> pinned, const ZImage* image) {
   if (pinned) return *pinned;
   if (image != nullptr) {

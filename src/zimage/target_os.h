@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "zimage/model.h"
+#include "zlayer/result.h"
 
 namespace zlayer::zimage {
 
@@ -15,6 +16,12 @@ namespace zlayer::zimage {
 // "Windows/amd64"), case-insensitive; nullopt when it names neither Linux
 // nor Windows ("amd64", "darwin/arm64").
 std::optional<TargetOs> OsOfPlatform(std::string_view platform);
+
+// The command line's OS (`--platform`, the original's ImageOs): "linux",
+// "windows" or a platform string whose OS part is one of them, any case.
+// Anything else is kUsage: `unknown OS darwin (expected linux or windows)`,
+// with a note for darwin that macOS images do not exist.
+Result<TargetOs> ParseTargetOs(std::string_view text);
 
 // `image` may be null (Dockerfile builds).
 TargetOs ResolveTargetOs(std::optional<TargetOs> pinned, const ZImage* image);

@@ -21,6 +21,24 @@ TEST(TargetOsTest, OsOfPlatform) {
   EXPECT_EQ(OsOfPlatform("darwin/arm64"), std::nullopt);
 }
 
+TEST(TargetOsTest, ParseTargetOsTakesNamesAndPlatforms) {
+  EXPECT_EQ(ParseTargetOs("linux").value(), TargetOs::kLinux);
+  EXPECT_EQ(ParseTargetOs("Linux").value(), TargetOs::kLinux);
+  EXPECT_EQ(ParseTargetOs("windows").value(), TargetOs::kWindows);
+  EXPECT_EQ(ParseTargetOs("linux/amd64").value(), TargetOs::kLinux);
+  EXPECT_EQ(ParseTargetOs("WINDOWS/arm64").value(), TargetOs::kWindows);
+  auto darwin = ParseTargetOs("darwin/arm64");
+  ASSERT_FALSE(darwin);
+  EXPECT_EQ(darwin.error().kind(), ErrorKind::kUsage);
+  EXPECT_EQ(darwin.error().message(),
+            "unknown OS darwin (expected linux or windows); there are no "
+            "macOS container images: on a Mac, build linux images");
+  EXPECT_EQ(ParseTargetOs("amd64").error().message(),
+            "unknown OS amd64 (expected linux or windows)");
+  EXPECT_EQ(ParseTargetOs("").error().message(),
+            "unknown OS \"\" (expected linux or windows)");
+}
+
 TEST(TargetOsTest, ResolutionOrder) {
   const ZImage both =
       MustParse("base: a\nos: windows\nplatform: linux/amd64\n");
