@@ -48,6 +48,10 @@ step "a changed build arg invalidates exactly the steps that use it"
   --build-arg GREETING="hello again" examples/hello
 "$zlayer" run hello
 
+step "a ZImagefile whose build: directive builds its base image first"
+"$zlayer" build --progress=plain -t greet examples/zimage
+"$zlayer" run greet
+
 step "zlayer images"
 "$zlayer" images
 

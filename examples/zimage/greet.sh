@@ -1,0 +1,3 @@
+#!/bin/sh
+cat /etc/motd
+echo "and from the app on top of it"
