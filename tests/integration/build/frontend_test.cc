@@ -26,6 +26,26 @@ class FrontendTest : public BuildFixture {
     EXPECT_EQ(inspect.exit_code, 0) << inspect.err;
     return nlohmann::json::parse(inspect.out, nullptr, false);
   }
+
+  // `zlayer build --progress plain -t TAG args...`, expected to work.
+  void BuildTagged(const std::string& tag,
+                   const std::vector<std::string>& args) {
+    std::vector<std::string> full = {"build", "--progress", "plain", "-t", tag};
+    full.insert(full.end(), args.begin(), args.end());
+    CommandResult built = RunZlayer(root_, full);
+    ASSERT_EQ(built.exit_code, 0) << built.err;
+  }
+
+  // The same config and layers (so the same rootfs) in both images;
+  // returns the first one's inspect output.
+  nlohmann::json ExpectSameImage(const std::string& a, const std::string& b) {
+    nlohmann::json ai = Inspect(a);
+    nlohmann::json bi = Inspect(b);
+    EXPECT_TRUE(ai.is_object() && bi.is_object());
+    EXPECT_EQ(ai["Config"], bi["Config"]) << ai.dump(2);
+    EXPECT_EQ(ai["RootFS"], bi["RootFS"]) << ai.dump(2);
+    return ai;
+  }
 };
 
 TEST_F(FrontendTest, AZImagefileBuildsTheImageItsDockerfileWould) {
@@ -42,9 +62,7 @@ TEST_F(FrontendTest, AZImagefileBuildsTheImageItsDockerfileWould) {
                "labels:\n"
                "  team: build\n"
                "cmd: [\"cat\", \"greeting\"]\n");
-  CommandResult z = RunZlayer(
-      root_, {"build", "--progress", "plain", "-t", "from-z", context_});
-  ASSERT_EQ(z.exit_code, 0) << z.err;
+  BuildTagged("from-z", {context_});
 
   WriteContext("hand/Dockerfile",
                "FROM zlayer-test/busybox\n"
@@ -54,16 +72,9 @@ TEST_F(FrontendTest, AZImagefileBuildsTheImageItsDockerfileWould) {
                "COPY app.txt app.txt\n"
                "LABEL team=build\n"
                "CMD [\"cat\", \"greeting\"]\n");
-  CommandResult d =
-      RunZlayer(root_, {"build", "--progress", "plain", "-t", "from-d", "-f",
-                        context_ + "/hand/Dockerfile", context_});
-  ASSERT_EQ(d.exit_code, 0) << d.err;
+  BuildTagged("from-d", {"-f", context_ + "/hand/Dockerfile", context_});
 
-  nlohmann::json zi = Inspect("from-z");
-  nlohmann::json di = Inspect("from-d");
-  ASSERT_TRUE(zi.is_object() && di.is_object());
-  EXPECT_EQ(zi["Config"], di["Config"]) << zi.dump(2);
-  EXPECT_EQ(zi["RootFS"], di["RootFS"]) << zi.dump(2);
+  nlohmann::json zi = ExpectSameImage("from-z", "from-d");
   EXPECT_EQ(zi["Config"]["Labels"]["team"], "build") << zi.dump(2);
 
   CommandResult run = RunZlayer(root_, {"run", "--rm", "from-z"});
@@ -89,9 +100,7 @@ TEST_F(FrontendTest, AMultiStageZImagefileBuildsTheImageItsDockerfileWould) {
                "        to: /msg\n"
                "user: \"1000\"\n"
                "cmd: [\"cat\", \"/msg\"]\n");
-  CommandResult z = RunZlayer(
-      root_, {"build", "--progress", "plain", "-t", "multi-z", context_});
-  ASSERT_EQ(z.exit_code, 0) << z.err;
+  BuildTagged("multi-z", {context_});
 
   WriteContext("hand/Dockerfile",
                "ARG WHO=world\n"
@@ -103,16 +112,9 @@ TEST_F(FrontendTest, AMultiStageZImagefileBuildsTheImageItsDockerfileWould) {
                "COPY --from=prep /work/msg /msg\n"
                "USER 1000\n"
                "CMD [\"cat\", \"/msg\"]\n");
-  CommandResult d =
-      RunZlayer(root_, {"build", "--progress", "plain", "-t", "multi-d", "-f",
-                        context_ + "/hand/Dockerfile", context_});
-  ASSERT_EQ(d.exit_code, 0) << d.err;
+  BuildTagged("multi-d", {"-f", context_ + "/hand/Dockerfile", context_});
 
-  nlohmann::json zi = Inspect("multi-z");
-  nlohmann::json di = Inspect("multi-d");
-  ASSERT_TRUE(zi.is_object() && di.is_object());
-  EXPECT_EQ(zi["Config"], di["Config"]) << zi.dump(2);
-  EXPECT_EQ(zi["RootFS"], di["RootFS"]) << zi.dump(2);
+  nlohmann::json zi = ExpectSameImage("multi-z", "multi-d");
   EXPECT_EQ(zi["Config"]["User"], "1000");
 
   CommandResult run = RunZlayer(root_, {"run", "--rm", "multi-z"});
@@ -141,11 +143,8 @@ TEST_F(FrontendTest, ABuildDirectiveBuildsTheBaseFirst) {
                               "127.0.0.1:9/zlayer-test/busybox:latest"})
                 .exit_code,
             0);
-  CommandResult z =
-      RunZlayer(root_, {"build", "--progress", "plain", "--default-registry",
-                        "127.0.0.1:9", "--build-arg", "FLAVOUR=parent", "-t",
-                        "nested-z", context_});
-  ASSERT_EQ(z.exit_code, 0) << z.err;
+  BuildTagged("nested-z", {"--default-registry", "127.0.0.1:9", "--build-arg",
+                           "FLAVOUR=parent", context_});
   CommandResult images = RunZlayer(root_, {"images", "--format", "json"});
   ASSERT_EQ(images.exit_code, 0) << images.err;
   EXPECT_NE(images.out.find("zlayer-build-dep-toplevel:"), std::string::npos)
@@ -153,30 +152,19 @@ TEST_F(FrontendTest, ABuildDirectiveBuildsTheBaseFirst) {
 
   // The same image by hand: the base built with the directive's args, then
   // a Dockerfile on top of it.
-  CommandResult base = RunZlayer(
-      root_, {"build", "--progress", "plain", "--build-arg", "FLAVOUR=nested",
-              "-t", "hand-base", context_ + "/images/base"});
-  ASSERT_EQ(base.exit_code, 0) << base.err;
+  BuildTagged("hand-base",
+              {"--build-arg", "FLAVOUR=nested", context_ + "/images/base"});
   WriteContext("hand/Dockerfile",
                "FROM hand-base\n"
                "RUN cp /etc/flavour /copied\n"
                "CMD [\"cat\", \"/copied\"]\n");
-  CommandResult d =
-      RunZlayer(root_, {"build", "--progress", "plain", "-t", "nested-d", "-f",
-                        context_ + "/hand/Dockerfile", context_});
-  ASSERT_EQ(d.exit_code, 0) << d.err;
+  BuildTagged("nested-d", {"-f", context_ + "/hand/Dockerfile", context_});
 
-  nlohmann::json zi = Inspect("nested-z");
-  nlohmann::json di = Inspect("nested-d");
-  ASSERT_TRUE(zi.is_object() && di.is_object());
-  EXPECT_EQ(zi["Config"], di["Config"]) << zi.dump(2);
-  EXPECT_EQ(zi["RootFS"], di["RootFS"]) << zi.dump(2);
+  nlohmann::json zi = ExpectSameImage("nested-z", "nested-d");
   EXPECT_EQ(zi["RootFS"]["diff_ids"].size(), 3u) << zi.dump(2);
 
   // Built again, the directive reuses its image and every cached step.
-  CommandResult again = RunZlayer(
-      root_, {"build", "--progress", "plain", "-t", "nested-z2", context_});
-  ASSERT_EQ(again.exit_code, 0) << again.err;
+  BuildTagged("nested-z2", {context_});
   EXPECT_EQ(Inspect("nested-z2")["Id"], zi["Id"]);
 
   CommandResult run = RunZlayer(root_, {"run", "--rm", "nested-z"});
