@@ -242,6 +242,9 @@ int ChildMain(void* arg) {
   if (::syscall(SYS_setresuid, plan.uid, plan.uid, plan.uid) != 0) {
     Fail(plan, plan.step_setuid);
   }
+  // The kernel clears the parent-death signal when the effective uid or gid
+  // changes, so a container running as USER would outlive a killed parent.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 
   ::umask(022);
   sigset_t none;
