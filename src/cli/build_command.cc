@@ -11,6 +11,7 @@
 
 #include "base/file_io.h"
 #include "base/units.h"
+#include "buildah/buildah.h"
 #include "cli/command.h"
 #include "cli/registry_access.h"
 #include "cli/store_access.h"
@@ -67,7 +68,10 @@ Status RefuseUnbuilt(const BuildFlags& flags) {
   return Ok();
 }
 
-Result<std::string> SelectBackend(const std::string& flag) {
+// The backend --backend (else ZLAYER_BACKEND) names; `holder` owns one made
+// for this build.
+Result<engine::Backend*> SelectBackend(
+    const std::string& flag, std::unique_ptr<engine::Backend>& holder) {
   std::string backend = flag;
   std::string source = "--backend";
   if (backend.empty()) {
@@ -76,10 +80,10 @@ Result<std::string> SelectBackend(const std::string& flag) {
       source = "ZLAYER_BACKEND";
     }
   }
-  if (backend.empty() || backend == "native") return std::string("native");
+  if (backend.empty() || backend == "native") return &engine::NativeBackend();
   if (backend == "buildah") {
-    return Fail("backend buildah is not supported yet",
-                ErrorKind::kUnsupported);
+    ZL_ASSIGN_OR_RETURN(holder, buildah::OpenBackend());
+    return holder.get();
   }
   return Fail(
       source + ": unknown backend \"" + backend + "\" (want native or buildah)",
@@ -114,7 +118,9 @@ Result<oci::Platform> ParsePlatformFlag(const std::string& text) {
 }
 
 Status Build(const GlobalOptions& global, const BuildFlags& flags) {
-  ZL_RETURN_IF_ERROR(SelectBackend(flags.backend));
+  std::unique_ptr<engine::Backend> backend_holder;
+  ZL_ASSIGN_OR_RETURN(engine::Backend * backend,
+                      SelectBackend(flags.backend, backend_holder));
   ZL_RETURN_IF_ERROR(RefuseUnbuilt(flags));
   engine::BuildOptions options;
   options.context_dir = flags.context;
@@ -208,7 +214,8 @@ Status Build(const GlobalOptions& global, const BuildFlags& flags) {
     std::unique_ptr<progress::EventSink> renderer =
         progress::MakeRenderer(mode, progress_fd);
     options.events = renderer.get();
-    result = frontend::Build(store, request, input, std::move(options));
+    result =
+        frontend::Build(store, request, input, std::move(options), *backend);
   }
   if (!result) return std::unexpected(std::move(result).error());
   for (const std::string& warning : result->warnings) {

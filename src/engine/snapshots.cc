@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
+#include <set>
 
 #include "base/temp_dir.h"
 #include "extract/extract.h"
@@ -88,9 +89,15 @@ Result<std::string> Snapshots::Ensure(const LayerRef& layer) {
 
 Result<std::vector<std::string>> Snapshots::Lowers(
     const std::vector<LayerRef>& layers) {
+  // overlayfs refuses a directory listed twice (ELOOP), yet images repeat
+  // diff_ids (an empty layer per commit, as buildah makes them). Applying
+  // a layer again on top supersedes its earlier application entirely, so
+  // only the top-most occurrence is kept.
   std::vector<std::string> lowers;
   lowers.reserve(layers.size());
+  std::set<std::string> seen;
   for (auto it = layers.rbegin(); it != layers.rend(); ++it) {
+    if (!seen.insert(it->diff_id.ToString()).second) continue;
     ZL_ASSIGN_OR_RETURN(std::string dir, Ensure(*it));
     lowers.push_back(std::move(dir));
   }

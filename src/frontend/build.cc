@@ -91,7 +91,8 @@ engine::BuildOptions NestedOptions(const engine::BuildOptions& parent,
 
 class Builder {
  public:
-  explicit Builder(store::Store& store) : store_(store) {}
+  Builder(store::Store& store, engine::Backend& backend)
+      : store_(store), backend_(backend) {}
 
   Result<engine::BuildResult> Run(const InputRequest& request,
                                   const Input& input,
@@ -114,7 +115,7 @@ class Builder {
     }
     options.dockerfile = input.file;
     ZL_ASSIGN_OR_RETURN(engine::BuildResult result,
-                        engine::Build(store_, options));
+                        engine::Build(store_, options, backend_));
     result.warnings.insert(result.warnings.begin(), warnings.begin(),
                            warnings.end());
     return result;
@@ -200,6 +201,7 @@ class Builder {
   }
 
   store::Store& store_;
+  engine::Backend& backend_;
   std::vector<Frame> stack_;
 };
 
@@ -234,8 +236,9 @@ bool DirectiveFileIsZImagefile(std::string_view file) {
 Result<engine::BuildResult> Build(store::Store& store,
                                   const InputRequest& request,
                                   const Input& input,
-                                  engine::BuildOptions options) {
-  Builder builder(store);
+                                  engine::BuildOptions options,
+                                  engine::Backend& backend) {
+  Builder builder(store, backend);
   if (!input.file.empty() && input.file != "-") {
     std::error_code ec;
     fs::path canonical = fs::weakly_canonical(input.file, ec);

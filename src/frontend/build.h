@@ -29,11 +29,12 @@ namespace zlayer::frontend {
 // are filled in from `input`). `request` is what `input` was read from.
 // Errors from a nested build name the directive: `FILE:LINE:COL: build:
 // directive 'NAME' (context DIR): ...`; a file reached again through its
-// own directives is `build directive cycle: A -> B -> A`.
-Result<engine::BuildResult> Build(store::Store& store,
-                                  const InputRequest& request,
-                                  const Input& input,
-                                  engine::BuildOptions options);
+// own directives is `build directive cycle: A -> B -> A`. Every build,
+// nested ones included, runs on `backend`.
+Result<engine::BuildResult> Build(
+    store::Store& store, const InputRequest& request, const Input& input,
+    engine::BuildOptions options,
+    engine::Backend& backend = engine::NativeBackend());
 
 // `zlayer-build-dep-<name>` with `name` case-folded and reduced to a valid
 // repository path component ("Build Stage" -> "build-stage").

@@ -9,7 +9,13 @@
 #include <string_view>
 #include <vector>
 
+#include "base/json_text.h"
+
 namespace zlayer::zimage::internal {
+
+// JSON text as base/json_text.h writes it (`["a", "b"]`).
+using base::JsonArray;
+using base::JsonString;
 
 // The value as one shell word: unchanged when it is made of characters
 // that mean nothing to the parser or the lexer, else double-quoted with `"`
@@ -19,10 +25,6 @@ std::string QuoteWord(std::string_view value);
 // The value as the element of a JSON-form COPY/ADD/VOLUME, which is still
 // expanded as one word (blanks kept): quotes and backslashes escaped.
 std::string EscapeWord(std::string_view value);
-
-// A JSON string literal, and `["a", "b"]`.
-std::string JsonString(std::string_view value);
-std::string JsonArray(const std::vector<std::string>& values);
 
 // Whether `value` contains a character the whitespace-split forms
 // (COPY, ADD, VOLUME) would break a word at.

@@ -123,7 +123,6 @@ TEST_F(OptionsTest, UnbuiltFeaturesAreRefusedNotIgnored) {
   std::vector<Refusal> refusals = {
       {{"--cache-from", "reg/x"}, "--cache-from"},
       {{"--runtime", "wasm"}, "wasm builds"},
-      {{"--backend", "buildah"}, "buildah"},
       {{"--platform", "linux/amd64,linux/arm64"}, "multi-platform"},
   };
   for (const Refusal& refusal : refusals) {
