@@ -113,13 +113,14 @@ Result<CaseSpec> LoadCaseSpec(const std::string& dir) {
       }
     }
   }
-  if (std::filesystem::exists(dir + "/buildah-skip")) {
-    ZL_ASSIGN_OR_RETURN(std::string reason,
-                        base::ReadFile(dir + "/buildah-skip"));
-    spec.buildah_skip = Trim(reason);
-    if (spec.buildah_skip->empty()) {
-      return Fail(dir + "/buildah-skip: give the reason");
-    }
+  for (auto [file, field] :
+       {std::pair{"buildah-skip", &CaseSpec::buildah_skip},
+        std::pair{"buildah-backend-skip", &CaseSpec::buildah_backend_skip}}) {
+    std::string path = dir + "/" + file;
+    if (!std::filesystem::exists(path)) continue;
+    ZL_ASSIGN_OR_RETURN(std::string reason, base::ReadFile(path));
+    spec.*field = Trim(reason);
+    if ((spec.*field)->empty()) return Fail(path + ": give the reason");
   }
   return spec;
 }

@@ -55,6 +55,9 @@ struct CaseSpec {
   std::optional<std::string> expect_fail;
   std::vector<CaseSetupStep> setup;
   std::optional<std::string> buildah_skip;
+  // Why zlayer's buildah backend refuses the case (a feature buildah 1.28
+  // lacks), from `buildah-backend-skip`.
+  std::optional<std::string> buildah_backend_skip;
 };
 
 // Reads `dir`/args and `dir`/buildah-skip; errors name the file and line.

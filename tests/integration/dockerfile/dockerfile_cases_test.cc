@@ -3,6 +3,11 @@
 // buildah too, and compare each result's rootfs listing (against the base
 // image) and config with the case's expected files.
 //
+// The zlayer half runs twice, on the native backend and on the buildah
+// backend (`--backend buildah`, in a private buildah storage), unless the
+// case's `buildah-backend-skip` names a feature buildah 1.28 lacks: both
+// backends must give the expected listing and config.
+//
 // ZLAYER_ITEST_BUILDAH_ONLY=1 runs just the buildah half: the way to check
 // the expected files against the reference builder.
 #include <gtest/gtest.h>
@@ -11,6 +16,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -227,16 +233,18 @@ class DockerfileCaseTest : public ::testing::TestWithParam<std::string> {
     }
   }
 
-  void RunZlayerSide();
+  void RunZlayerSide(const std::string& backend = "native");
   void RunBuildahSide();
+  void RunBuildahBackendSide();
 
   PreparedCase case_;
   base::TempDir work_;
 };
 
-void DockerfileCaseTest::RunZlayerSide() {
-  std::string root = case_.work + "/zlayer-root";
-  std::string out = case_.work + "/zlayer-out";
+void DockerfileCaseTest::RunZlayerSide(const std::string& backend) {
+  std::string root = case_.work + "/zlayer-root-" + backend;
+  std::string out = case_.work + "/zlayer-out-" + backend;
+  std::string builder = "zlayer --backend " + backend;
   std::string tag = "itest/" + GetParam() + ":latest";
   CommandResult imported = RunZlayer(
       root,
@@ -245,9 +253,15 @@ void DockerfileCaseTest::RunZlayerSide() {
 
   auto build = [&](bool second) {
     fs::remove_all(out);
-    std::vector<std::string> args = {
-        "build", "-f", case_.dockerfile,        "-t",
-        tag,     "-o", "type=local,dest=" + out};
+    std::vector<std::string> args = {"build",
+                                     "--backend",
+                                     backend,
+                                     "-f",
+                                     case_.dockerfile,
+                                     "-t",
+                                     tag,
+                                     "-o",
+                                     "type=local,dest=" + out};
     std::vector<std::string> flags = BuildFlags(case_, second);
     args.insert(args.end(), flags.begin(), flags.end());
     args.push_back(case_.context);
@@ -256,17 +270,17 @@ void DockerfileCaseTest::RunZlayerSide() {
   bool twice = !case_.spec.second_build_args.empty();
   if (twice) {
     CommandResult first = build(false);
-    ASSERT_EQ(first.exit_code, 0) << "zlayer build (first): " << first.err;
+    ASSERT_EQ(first.exit_code, 0) << builder << " (first): " << first.err;
   }
   CommandResult built = build(twice);
   if (case_.spec.expect_fail) {
-    EXPECT_EQ(built.exit_code, 1) << "zlayer build must fail: " << built.out;
+    EXPECT_EQ(built.exit_code, 1) << builder << " must fail: " << built.out;
     EXPECT_NE(built.err.find("error:"), std::string::npos) << built.err;
     EXPECT_NE(built.err.find(*case_.spec.expect_fail), std::string::npos)
         << "stderr must name " << *case_.spec.expect_fail << ": " << built.err;
     return;
   }
-  ASSERT_EQ(built.exit_code, 0) << "zlayer build: " << built.err;
+  ASSERT_EQ(built.exit_code, 0) << builder << ": " << built.err;
 
   std::string stdout_text = built.out;
   while (!stdout_text.empty() && stdout_text.back() == '\n') {
@@ -282,13 +296,35 @@ void DockerfileCaseTest::RunZlayerSide() {
   auto json = nlohmann::json::parse(inspected.out, nullptr, false);
   ASSERT_TRUE(json.is_object()) << inspected.out;
   EXPECT_EQ(json.value("Id", ""), id);
-  CheckResult("zlayer", *listing,
+  CheckResult(builder, *listing,
               json.value("Config", nlohmann::json::object()));
-  CheckSecretsAbsent("zlayer store", root);
+  CheckSecretsAbsent(builder + " store", root);
   for (const std::string& value : case_.secret_values) {
     EXPECT_EQ(inspected.out.find(value), std::string::npos)
         << "zlayer inspect shows the secret";
   }
+}
+
+void DockerfileCaseTest::RunBuildahBackendSide() {
+  if (case_.spec.buildah_backend_skip) {
+    std::cerr << "buildah backend skipped: " << *case_.spec.buildah_backend_skip
+              << "\n";
+    return;
+  }
+  // A private storage, as the reference buildah run has; zlayer's buildah
+  // children inherit it through CONTAINERS_STORAGE_CONF.
+  std::string storage = case_.work + "/backend-storage";
+  fs::create_directories(storage + "/root");
+  fs::create_directories(storage + "/runroot");
+  std::string conf = storage + "/storage.conf";
+  std::ofstream(conf) << "[storage]\ndriver = \"vfs\"\ngraphroot = \""
+                      << storage << "/root\"\nrunroot = \"" << storage
+                      << "/runroot\"\n";
+  ::setenv("CONTAINERS_STORAGE_CONF", conf.c_str(), 1);
+  RunZlayerSide("buildah");
+  RunCommand({"buildah", "rm", "--all"});
+  RunCommand({"buildah", "rmi", "--all", "--force"});
+  ::unsetenv("CONTAINERS_STORAGE_CONF");
 }
 
 void DockerfileCaseTest::RunBuildahSide() {
@@ -333,6 +369,7 @@ TEST_P(DockerfileCaseTest, Build) {
     }
   } else {
     RunZlayerSide();
+    RunBuildahBackendSide();
   }
   if (case_.spec.buildah_skip) {
     std::cerr << "buildah comparison skipped: " << *case_.spec.buildah_skip
