@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -80,10 +81,20 @@ Result<engine::Backend*> SelectBackend(
       source = "ZLAYER_BACKEND";
     }
   }
+  // Names are case-insensitive, as the original's ZLAYER_BACKEND is.
+  for (char& c : backend) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
   if (backend.empty() || backend == "native") return &engine::NativeBackend();
   if (backend == "buildah") {
     ZL_ASSIGN_OR_RETURN(holder, buildah::OpenBackend());
     return holder.get();
+  }
+  if (backend == "sandbox") {
+    return Fail(source +
+                    ": backend sandbox: the macOS sandbox backend needs a "
+                    "macOS host; this host runs Linux (use native or buildah)",
+                ErrorKind::kUnsupported);
   }
   return Fail(
       source + ": unknown backend \"" + backend + "\" (want native or buildah)",

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sys/utsname.h>
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,34 @@ TEST_F(TargetOsTest, PackageManagersOnNanoserverAreRefusedBeforeAnyPull) {
                     "(mcr.microsoft.com/windows/nanoserver:ltsc2022 has no "
                     "package manager); use a servercore base, or COPY the "
                     "tool in");
+}
+
+TEST_F(TargetOsTest, BackendSelectionErrorsNameTheChoices) {
+  WriteContext("Dockerfile", "FROM zlayer-test/busybox\n");
+  ExpectRefused({"--backend", "podman", context_},
+                "--backend: unknown backend \"podman\" (want native or "
+                "buildah)",
+                2);
+  ExpectRefused({"--backend", "sandbox", context_},
+                "--backend: backend sandbox: the macOS sandbox backend needs "
+                "a macOS host; this host runs Linux (use native or buildah)");
+  ::setenv("ZLAYER_BACKEND", "kaniko", 1);
+  ExpectRefused({context_},
+                "ZLAYER_BACKEND: unknown backend \"kaniko\" (want native or "
+                "buildah)",
+                2);
+  // The flag outranks the environment; names are case-insensitive.
+  CommandResult native = RunZlayer(
+      root_, {"build", "--progress", "plain", "--backend", "Native", context_});
+  EXPECT_EQ(native.exit_code, 0) << native.err;
+  ::unsetenv("ZLAYER_BACKEND");
+
+  // No buildah on PATH.
+  std::string path = std::getenv("PATH");
+  ::setenv("PATH", (temp_.path()).c_str(), 1);
+  ExpectRefused({"--backend", "buildah", context_},
+                "backend buildah: buildah not found (apt-get install buildah)");
+  ::setenv("PATH", path.c_str(), 1);
 }
 
 }  // namespace
