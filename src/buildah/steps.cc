@@ -11,34 +11,12 @@
 #include "buildah/stage_builder.h"
 #include "copy/add.h"
 #include "dockerfile/run_heredoc.h"
+#include "engine/backend_support.h"
 #include "engine/stage_runner.h"
 #include "sandbox/users.h"
 
 namespace zlayer::buildah {
 namespace {
-
-// `sub` below `root` after resolving symlinks, refused when it leaves root.
-Result<std::string> PathInside(const std::string& root,
-                               const std::string& sub) {
-  std::error_code ec;
-  std::filesystem::path real_root = std::filesystem::canonical(root, ec);
-  if (ec) return Fail("resolve " + root + ": " + ec.message(), ErrorKind::kIo);
-  std::filesystem::path relative =
-      std::filesystem::path(CleanFromRoot(sub)).relative_path();
-  std::filesystem::path full =
-      std::filesystem::canonical(real_root / relative, ec);
-  if (ec) {
-    return Fail("mount source " + sub + ": " + ec.message(),
-                ErrorKind::kNotFound);
-  }
-  std::string text = full.string();
-  std::string root_text = real_root.string();
-  if (text != root_text && !text.starts_with(root_text + "/")) {
-    return Fail("mount source " + sub + " resolves outside its source",
-                ErrorKind::kInvalid);
-  }
-  return text;
-}
 
 std::string ExitText(const base::ExitStatus& status) {
   return status.signal != 0
@@ -51,7 +29,8 @@ std::string ExitText(const base::ExitStatus& status) {
 Result<RunMount> StageBuilder::MapContextBind(const dockerfile::Mount& mount,
                                               const std::string& target) {
   std::string source = mount.source.empty() ? "." : mount.source;
-  ZL_ASSIGN_OR_RETURN(std::string host, PathInside(build_.context_dir, source));
+  ZL_ASSIGN_OR_RETURN(std::string host,
+                      engine::PathInside(build_.context_dir, source));
   RunMount bind{.type = RunMount::Type::kBind,
                 .source = host,
                 .target = target,
@@ -97,7 +76,7 @@ Result<RunMount> StageBuilder::MapImageBind(const plan::Step& step, size_t i,
   ZL_ASSIGN_OR_RETURN(view.mount,
                       RootfsMount::Mount(build_.cli, view.container.name()));
   ZL_ASSIGN_OR_RETURN(std::string host,
-                      PathInside(view.mount.path(), mount.source));
+                      engine::PathInside(view.mount.path(), mount.source));
   views_.push_back(std::move(view));
   return RunMount{.type = RunMount::Type::kBind,
                   .source = host,

@@ -20,6 +20,11 @@ std::string NewBuildId();
 Result<std::map<std::string, std::string>> ReadSecrets(
     const std::vector<SecretSpec>& specs);
 
+// A path below `root` that stays inside it (a RUN bind mount's source):
+// `sub` may not climb out, and the result, resolved through symlinks, is
+// checked again. kNotFound when it does not exist.
+Result<std::string> PathInside(const std::string& root, const std::string& sub);
+
 // Steps of every stage the plan runs.
 int CountSteps(const plan::Plan& plan);
 

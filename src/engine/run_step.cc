@@ -12,6 +12,7 @@
 #include "base/file_io.h"
 #include "base/sha256.h"
 #include "dockerfile/run_heredoc.h"
+#include "engine/backend_support.h"
 #include "engine/stage_runner.h"
 #include "sandbox/users.h"
 
@@ -25,30 +26,6 @@ std::string JoinTarget(const std::string& workdir, const std::string& target) {
   return (std::filesystem::path(workdir.empty() ? "/" : workdir) / target)
       .lexically_normal()
       .string();
-}
-
-// A path below `root` that stays inside it: `sub` may not climb out, and
-// the result is resolved through symlinks and checked again.
-Result<std::string> PathInside(const std::string& root,
-                               const std::string& sub) {
-  std::filesystem::path relative =
-      std::filesystem::path("/" + sub).lexically_normal().relative_path();
-  std::error_code ec;
-  std::filesystem::path real_root = std::filesystem::canonical(root, ec);
-  if (ec) return Fail("resolve " + root + ": " + ec.message(), ErrorKind::kIo);
-  std::filesystem::path full =
-      std::filesystem::canonical(real_root / relative, ec);
-  if (ec) {
-    return Fail("mount source " + sub + ": " + ec.message(),
-                ErrorKind::kNotFound);
-  }
-  std::string text = full.string();
-  std::string root_text = real_root.string();
-  if (text != root_text && text.rfind(root_text + "/", 0) != 0) {
-    return Fail("mount source " + sub + " resolves outside its source",
-                ErrorKind::kInvalid);
-  }
-  return text;
 }
 
 // Holds a cache mount's lock for the length of the RUN.

@@ -321,10 +321,21 @@ void DockerfileCaseTest::RunBuildahBackendSide() {
                       << storage << "/root\"\nrunroot = \"" << storage
                       << "/runroot\"\n";
   ::setenv("CONTAINERS_STORAGE_CONF", conf.c_str(), 1);
+  // buildah keeps RUN cache mounts under $TMPDIR: a private one, so that
+  // no earlier run's cache is seen.
+  const char* tmpdir = std::getenv("TMPDIR");
+  std::string saved_tmpdir = tmpdir ? tmpdir : "";
+  fs::create_directories(storage + "/tmp");
+  ::setenv("TMPDIR", (storage + "/tmp").c_str(), 1);
   RunZlayerSide("buildah");
   RunCommand({"buildah", "rm", "--all"});
   RunCommand({"buildah", "rmi", "--all", "--force"});
   ::unsetenv("CONTAINERS_STORAGE_CONF");
+  if (tmpdir) {
+    ::setenv("TMPDIR", saved_tmpdir.c_str(), 1);
+  } else {
+    ::unsetenv("TMPDIR");
+  }
 }
 
 void DockerfileCaseTest::RunBuildahSide() {
