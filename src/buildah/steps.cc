@@ -7,7 +7,7 @@
 #include <variant>
 
 #include "base/file_io.h"
-#include "buildah/mount_stubs.h"
+#include "buildah/mount_points.h"
 #include "buildah/stage_builder.h"
 #include "copy/add.h"
 #include "dockerfile/run_heredoc.h"
@@ -193,7 +193,7 @@ Status StageBuilder::ExecuteRun(const plan::Step& step) {
     targets.push_back(spec.mounts[i].target);
   }
   ZL_ASSIGN_OR_RETURN(std::string rootfs, Rootfs());
-  ZL_ASSIGN_OR_RETURN(MountStubs stubs, MountStubs::Record(rootfs, targets));
+  ZL_ASSIGN_OR_RETURN(MountPoints points, MountPoints::Record(rootfs, targets));
   int stage = stage_.index;
   int index = step.index;
   ZL_ASSIGN_OR_RETURN(
@@ -206,7 +206,7 @@ Status StageBuilder::ExecuteRun(const plan::Step& step) {
                                 : progress::Stream::kStdout,
             .line = build_.Redact(std::string(line))});
       }));
-  ZL_RETURN_IF_ERROR(stubs.Remove());
+  ZL_RETURN_IF_ERROR(points.Remove());
   if (!status.success()) {
     return Fail("process did not complete successfully: " + ExitText(status));
   }

@@ -1,4 +1,4 @@
-#include "buildah/mount_stubs.h"
+#include "buildah/mount_points.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -15,7 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 
-class MountStubsTest : public ::testing::Test {
+class MountPointsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto temp = base::TempDir::Create();
@@ -35,18 +35,18 @@ class MountStubsTest : public ::testing::Test {
   std::string root_;
 };
 
-TEST_F(MountStubsTest, RecordsFromTheFirstMissingComponent) {
-  auto stubs = MountStubs::Record(
+TEST_F(MountPointsTest, RecordsFromTheFirstMissingComponent) {
+  auto points = MountPoints::Record(
       root_, {"/var/cache/apt", "/ctx/a/b", "/var/cache", "/ctx/a/c"});
-  ASSERT_TRUE(stubs) << stubs.error().message();
-  EXPECT_THAT(stubs->paths(), ElementsAre("var/cache/apt", "ctx", "ctx/a",
-                                          "ctx/a/b", "ctx/a/c"));
+  ASSERT_TRUE(points) << points.error().message();
+  EXPECT_THAT(points->paths(), ElementsAre("var/cache/apt", "ctx", "ctx/a",
+                                           "ctx/a/b", "ctx/a/c"));
 }
 
-TEST_F(MountStubsTest, RemovesOnlyWhatIsStillEmpty) {
-  auto stubs = MountStubs::Record(
+TEST_F(MountPointsTest, RemovesOnlyWhatIsStillEmpty) {
+  auto points = MountPoints::Record(
       root_, {"/var/cache/apt", "/ctx/a/b", "/run/secrets/token", "/out/x"});
-  ASSERT_TRUE(stubs);
+  ASSERT_TRUE(points);
   // What a runtime creates for the mounts, and what the RUN wrote.
   fs::create_directories(root_ + "/var/cache/apt");
   fs::create_directories(root_ + "/ctx/a/b");
@@ -55,7 +55,7 @@ TEST_F(MountStubsTest, RemovesOnlyWhatIsStillEmpty) {
   fs::create_directories(root_ + "/out/x");
   std::ofstream(root_ + "/out/written") << "data";
 
-  Status removed = stubs->Remove();
+  Status removed = points->Remove();
   ASSERT_TRUE(removed) << removed.error().message();
   EXPECT_FALSE(Exists("/var/cache/apt"));
   EXPECT_TRUE(Exists("/var/cache"));
@@ -66,28 +66,28 @@ TEST_F(MountStubsTest, RemovesOnlyWhatIsStillEmpty) {
   EXPECT_TRUE(Exists("/out/written")) << "content the RUN wrote stays";
 }
 
-TEST_F(MountStubsTest, NonEmptyFileStays) {
-  auto stubs = MountStubs::Record(root_, {"/etc/app-secret"});
-  ASSERT_TRUE(stubs);
+TEST_F(MountPointsTest, NonEmptyFileStays) {
+  auto points = MountPoints::Record(root_, {"/etc/app-secret"});
+  ASSERT_TRUE(points);
   fs::create_directories(root_ + "/etc");
   std::ofstream(root_ + "/etc/app-secret") << "x";
-  ASSERT_TRUE(stubs->Remove());
+  ASSERT_TRUE(points->Remove());
   EXPECT_TRUE(Exists("/etc/app-secret"));
 }
 
-TEST_F(MountStubsTest, SymlinksResolveInsideTheRoot) {
+TEST_F(MountPointsTest, SymlinksResolveInsideTheRoot) {
   // /var/run -> /run means the image's /run; a link naming a host path
   // means that path inside the root too.
   ASSERT_EQ(::symlink("/run", (root_ + "/var/run").c_str()), 0);
   std::string outside = temp_.path() + "/outside";
   fs::create_directories(outside + "/x");
   ASSERT_EQ(::symlink(outside.c_str(), (root_ + "/escape").c_str()), 0);
-  auto stubs = MountStubs::Record(root_, {"/var/run/stub", "/escape/x"});
-  ASSERT_TRUE(stubs);
-  EXPECT_THAT(stubs->paths(), ElementsAre("var/run/stub", "escape/x"));
-  fs::create_directories(root_ + "/run/stub");
-  ASSERT_TRUE(stubs->Remove());
-  EXPECT_FALSE(Exists("/run/stub"));
+  auto points = MountPoints::Record(root_, {"/var/run/mnt", "/escape/x"});
+  ASSERT_TRUE(points);
+  EXPECT_THAT(points->paths(), ElementsAre("var/run/mnt", "escape/x"));
+  fs::create_directories(root_ + "/run/mnt");
+  ASSERT_TRUE(points->Remove());
+  EXPECT_FALSE(Exists("/run/mnt"));
   EXPECT_TRUE(fs::exists(outside + "/x")) << "removal left the root";
 }
 

@@ -1,4 +1,4 @@
-#include "buildah/mount_stubs.h"
+#include "buildah/mount_points.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -60,13 +60,13 @@ bool IsEmptyDir(int parent_fd, const std::string& name) {
 
 }  // namespace
 
-Result<MountStubs> MountStubs::Record(const std::string& root,
-                                      const std::vector<std::string>& targets) {
+Result<MountPoints> MountPoints::Record(
+    const std::string& root, const std::vector<std::string>& targets) {
   base::UniqueFd root_fd(
       ::open(root.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!root_fd) return FailErrno("open " + root, errno);
-  MountStubs stubs;
-  stubs.root_ = root;
+  MountPoints points;
+  points.root_ = root;
   for (const std::string& target : targets) {
     std::vector<std::string> parts = Components(target);
     std::string prefix;
@@ -81,16 +81,16 @@ Result<MountStubs> MountStubs::Record(const std::string& root,
         if (errno != ENOENT) return FailErrno("stat " + target, errno);
         missing = true;
       }
-      if (std::find(stubs.paths_.begin(), stubs.paths_.end(), prefix) ==
-          stubs.paths_.end()) {
-        stubs.paths_.push_back(prefix);
+      if (std::find(points.paths_.begin(), points.paths_.end(), prefix) ==
+          points.paths_.end()) {
+        points.paths_.push_back(prefix);
       }
     }
   }
-  return stubs;
+  return points;
 }
 
-Status MountStubs::Remove() const {
+Status MountPoints::Remove() const {
   if (paths_.empty()) return Ok();
   base::UniqueFd root_fd(
       ::open(root_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
