@@ -13,7 +13,6 @@
 #include "dockerfile/run_heredoc.h"
 #include "engine/backend_support.h"
 #include "engine/stage_runner.h"
-#include "sandbox/users.h"
 
 namespace zlayer::buildah {
 namespace {
@@ -294,20 +293,8 @@ Status StageBuilder::CopyKeepingOwners(const plan::Step& step,
 }
 
 Status StageBuilder::ExecuteWorkdir(const plan::Step& step) {
-  std::string path = step.config_after.working_dir.empty()
-                         ? "/"
-                         : step.config_after.working_dir;
   ZL_ASSIGN_OR_RETURN(std::string rootfs, Rootfs());
-  uid_t uid = 0;
-  gid_t gid = 0;
-  if (!step.config_before.user.empty()) {
-    ZL_ASSIGN_OR_RETURN(
-        sandbox::Credentials user,
-        sandbox::ResolveUser(rootfs, step.config_before.user, false));
-    uid = user.uid;
-    gid = user.gid;
-  }
-  return engine::MkdirAllInRoot(rootfs, path, uid, gid);
+  return engine::MakeWorkdir(rootfs, step);
 }
 
 }  // namespace zlayer::buildah

@@ -145,21 +145,25 @@ Status StageRunner::ExecuteCopy(const plan::Step& step,
   return copied;
 }
 
-Status StageRunner::ExecuteWorkdir(const plan::Step& step,
-                                   const std::string& merged) {
+Status MakeWorkdir(const std::string& root, const plan::Step& step) {
   uid_t uid = 0;
   gid_t gid = 0;
   if (!step.config_before.user.empty()) {
     ZL_ASSIGN_OR_RETURN(
         sandbox::Credentials user,
-        sandbox::ResolveUser(merged, step.config_before.user, false));
+        sandbox::ResolveUser(root, step.config_before.user, false));
     uid = user.uid;
     gid = user.gid;
   }
   std::string path = step.config_after.working_dir.empty()
                          ? "/"
                          : step.config_after.working_dir;
-  return MkdirAllInRoot(merged, path, uid, gid);
+  return MkdirAllInRoot(root, path, uid, gid);
+}
+
+Status StageRunner::ExecuteWorkdir(const plan::Step& step,
+                                   const std::string& merged) {
+  return MakeWorkdir(merged, step);
 }
 
 }  // namespace zlayer::engine

@@ -85,6 +85,10 @@ bool IsLinkCopy(const plan::Step& step);
 Status MkdirAllInRoot(const std::string& root, const std::string& path,
                       uid_t uid, gid_t gid);
 
+// WORKDIR on the root filesystem `root`: its directory made as
+// MkdirAllInRoot does, owned by the step's USER (BuildKit's behaviour).
+Status MakeWorkdir(const std::string& root, const plan::Step& step);
+
 }  // namespace zlayer::engine
 
 #endif  // ZLAYER_ENGINE_STAGE_RUNNER_H_
